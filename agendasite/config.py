@@ -1,0 +1,56 @@
+"""Loading and validating site_config.yml."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from .diagnostics import Diagnostics
+from .model import Config
+from .schema import check
+from .schemas import SITE_CONFIG
+from .source import SourceError, parse_yaml, read_text
+
+
+def load_config(path: Path, diags: Diagnostics, overrides: dict | None = None) -> Config | None:
+    """Read site_config.yml; report problems with file and line; None if unusable."""
+    rel = _display(path)
+    if not path.is_file():
+        diags.error(rel, None, "the site configuration file does not exist",
+                    "run the build in the folder with site_config.yml, or pass --config FILE")
+        return None
+    try:
+        tree = parse_yaml(read_text(path))
+    except SourceError as exc:
+        diags.error(rel, exc.line, exc.message, exc.hint, exc.column)
+        return None
+    except OSError as exc:
+        diags.error(rel, None, f"cannot read the file: {exc.strerror}")
+        return None
+    before = len(diags.items)
+    record = check(tree, SITE_CONFIG, diags, rel)
+    if record is None or any(d.severity == "error" for d in diags.items[before:]):
+        return None
+    values = dict(record.values)
+    values.update({k: v for k, v in (overrides or {}).items() if v is not None})
+    root = path.resolve().parent
+    base_url = values.get("base_url")
+    if base_url and not base_url.endswith("/"):
+        base_url += "/"
+    return Config(
+        title=values["title"], description=values.get("description"), language=values["language"],
+        base_url=base_url, root=str(root),
+        content_dir=str((root / values["content_dir"]).resolve()),
+        templates_dir=str((root / values["templates_dir"]).resolve()),
+        output_dir=str((Path.cwd() / values["output_dir"]).resolve()) if "output_dir" in (overrides or {})
+        and overrides.get("output_dir") else str((root / values["output_dir"]).resolve()),
+        recommendation_heading=values["recommendation_heading"], decision_heading=values["decision_heading"],
+        closed_items=values["closed_items"], timezone=values["timezone"], config_path=str(path.resolve()),
+    )
+
+
+def _display(path: Path) -> str:
+    """A path as the editor knows it: relative to the working folder when possible."""
+    try:
+        return str(path.resolve().relative_to(Path.cwd().resolve()))
+    except ValueError:
+        return str(path)

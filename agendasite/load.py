@@ -1,0 +1,246 @@
+"""Load and validate content/: meeting folders and item files become the model, or located errors."""
+
+from __future__ import annotations
+
+import datetime as dt
+import mimetypes
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Callable
+
+from markdown_it import MarkdownIt
+
+from .diagnostics import Diagnostics
+from .markdown import RenderContext, Rendered, make_parser, render_document, slugify
+from .model import Annex, Config, Item, Meeting, Section, Site, SubSection
+from .schema import ItemNumber, Record, check
+from .schemas import ANNEX_PAGE, ITEM, MEETING
+from .source import SourceError, SourceFile, read_source
+
+MEETING_FILE = "meeting.md"
+DATA_DIR = "data"
+ANNEX_DIR = "bilag"
+
+
+@dataclass(slots=True)
+class LoadContext:
+    """What loading needs: config, diagnostics, parser, translations, and the content root."""
+
+    config: Config
+    diags: Diagnostics
+    md: MarkdownIt
+    gettext: Callable[[str], str]
+    content: Path
+    cwd: Path
+
+    def rel(self, path: Path) -> str:
+        """The path as shown in messages: relative to the working folder when possible."""
+        try:
+            return str(path.resolve().relative_to(self.cwd))
+        except ValueError:
+            return str(path)
+
+
+def load_site(config: Config, diags: Diagnostics, gettext: Callable[[str], str], today: dt.date) -> Site:
+    """Read every meeting under content/; errors go to `diags`."""
+    content = Path(config.content_dir)
+    ctx = LoadContext(config, diags, make_parser(), gettext, content, Path.cwd().resolve())
+    meetings: list[Meeting] = []
+    if not content.is_dir():
+        diags.error(ctx.rel(content), None, "the content folder does not exist",
+                    "create it, or set content_dir in site_config.yml")
+        return Site(config, (), today)
+    for folder in sorted(p for p in content.iterdir() if p.is_dir()):
+        if folder.name == DATA_DIR or folder.name.startswith((".", "_")):
+            continue
+        meeting = load_meeting(folder, ctx)
+        if meeting is not None and meeting.public:
+            meetings.append(meeting)
+    meetings.sort(key=lambda m: (m.date.as_date(), m.start or dt.time(0), m.slug), reverse=True)
+    return Site(config, tuple(meetings), today)
+
+
+def _read(path: Path, ctx: LoadContext, front_required: bool = True) -> SourceFile | None:
+    rel = ctx.rel(path)
+    try:
+        return read_source(path, rel, front_required)
+    except SourceError as exc:
+        ctx.diags.error(rel, exc.line, exc.message, exc.hint, exc.column)
+    except OSError as exc:
+        ctx.diags.error(rel, None, f"cannot read the file: {exc.strerror}")
+    return None
+
+
+def _render(text: str, src: SourceFile, ctx: LoadContext, csv_base: str = "") -> Rendered:
+    rctx = RenderContext(src.rel, src.body_line - 1, ctx.config.language, ctx.diags, ctx.gettext, csv_base)
+    return render_document(ctx.md, text, rctx)
+
+
+def load_meeting(folder: Path, ctx: LoadContext) -> Meeting | None:
+    """Load one meeting folder: meeting.md and its item files."""
+    rel_folder = ctx.rel(folder)
+    slug = folder.name
+    if slugify(slug) != slug:
+        ctx.diags.error(rel_folder, None, f"the meeting folder name '{slug}' is not a valid URL name",
+                        f"rename it to '{slugify(slug)}' (lower-case a-z, digits and '-')")
+        return None
+    meeting_path = folder / MEETING_FILE
+    if not meeting_path.is_file():
+        ctx.diags.error(rel_folder, None, f"the meeting folder has no {MEETING_FILE}",
+                        f"add {MEETING_FILE} with the meeting's front matter (body, date, sections)")
+        return None
+    src = _read(meeting_path, ctx)
+    if src is None:
+        return None
+    rec = check(src.front, MEETING, ctx.diags, src.rel, ctx.config.language)
+    if rec is None or "date" not in rec.values or "body" not in rec.values:
+        return None
+    url = f"{slug}/"
+    sections_decl: dict[int, tuple[str, int]] = {}
+    for sec in rec.get("sections", []):
+        number, title = sec.get("number"), sec.get("title")
+        if number is None or title is None:
+            continue
+        if number in sections_decl:
+            ctx.diags.error(src.rel, sec.line("number"), f"section {number} is declared twice "
+                            f"(first on line {sections_decl[number][1]})", "give each section its own number")
+            continue
+        sections_decl[number] = (title, sec.line("number"))
+    preamble = _render(src.body, src, ctx)
+    notes = tuple(ctx.md.renderInline(text) for text, _ in rec.get("notes", []))
+
+    items: list[Item] = []
+    for path in sorted(folder.glob("*.md")):
+        if path.name == MEETING_FILE:
+            continue
+        item = load_item(path, slug, ctx)
+        if item is not None:
+            items.append(item)
+    _check_items(items, sections_decl, src, ctx)
+    items.sort(key=lambda it: (it.number, it.slug))
+    sections = tuple(
+        Section(number, title, tuple(it for it in items if it.number.section == number))
+        for number, (title, _) in sorted(sections_decl.items())
+    )
+    return Meeting(
+        slug=slug, url=url, body=rec.get("body"), title=rec.get("title"), date=rec.get("date"),
+        start=rec.get("start"), end=rec.get("end"), place=rec.get("place"), notes=notes,
+        status=rec.get("status", "planned"), public=rec.get("public", True), preamble_html=preamble.html,
+        sections=sections, source=src.rel,
+    )
+
+
+def _check_items(items: list[Item], sections: dict[int, tuple[str, int]], meeting: SourceFile,
+                 ctx: LoadContext) -> None:
+    seen: dict[ItemNumber, Item] = {}
+    for item in sorted(items, key=lambda it: it.source):
+        if item.number in seen:
+            ctx.diags.error(item.source, 2, f"item number {item.number} is also used by {seen[item.number].source}",
+                            "give each item its own number")
+        else:
+            seen[item.number] = item
+        if item.number.section not in sections:
+            declared = ", ".join(str(n) for n in sorted(sections)) or "none"
+            ctx.diags.error(item.source, 2, f"item {item.number} belongs to section {item.number.section}, "
+                            f"which {meeting.rel} does not declare (declared: {declared})",
+                            f"add section {item.number.section} to 'sections' in {meeting.rel}, "
+                            "or correct the item number")
+
+
+def load_item(path: Path, meeting_slug: str, ctx: LoadContext) -> Item | None:
+    """Load one item file: front matter checked, body rendered, annexes resolved."""
+    src = _read(path, ctx)
+    if src is None:
+        return None
+    slug = path.stem
+    if slugify(slug) != slug:
+        ctx.diags.error(src.rel, None, f"the file name '{path.name}' does not make a valid URL",
+                        f"rename it to '{slugify(slug)}.md' (lower-case a-z, digits and '-')")
+        return None
+    rec = check(src.front, ITEM, ctx.diags, src.rel, ctx.config.language)
+    if rec is None or "number" not in rec.values or "title" not in rec.values:
+        return None
+    url = f"{meeting_slug}/{slug}/"
+    public = rec.get("public", True)
+    annexes = tuple(a for a in (_load_annex(entry, path.parent, meeting_slug, src, ctx, public)
+                                for entry in rec.get("annexes", [])) if a is not None)
+    if public:
+        rendered = _render(src.body, src, ctx)
+    else:
+        rendered = Rendered("", (), (), "")
+    rec_heading = ctx.config.recommendation_heading.casefold()
+    dec_heading = ctx.config.decision_heading.casefold()
+    recommendation = next((s.html for s in rendered.subsections if s.heading.casefold() == rec_heading), None)
+    decision = next((s.html for s in rendered.subsections if s.heading.casefold() == dec_heading), None)
+    return Item(
+        meeting_slug=meeting_slug, slug=slug, url=url, number=rec.get("number"), title=rec.get("title"),
+        case=rec.get("case"), officer=rec.get("officer"), public=public, annexes=annexes,
+        subsections=rendered.subsections, body_html=rendered.html, recommendation_html=recommendation,
+        decision_html=decision, tables=rendered.tables, text=rendered.text, source=src.rel,
+    )
+
+
+def _inside(path: Path, folder: Path) -> bool:
+    try:
+        path.resolve().relative_to(folder.resolve())
+        return True
+    except ValueError:
+        return False
+
+
+def _load_annex(entry: Record, folder: Path, meeting_slug: str, item: SourceFile, ctx: LoadContext,
+                item_public: bool) -> Annex | None:
+    title = entry.get("title")
+    if title is None:
+        return None
+    kinds = [k for k in ("file", "url", "page", "funding") if k in entry.values]
+    if len(kinds) > 1:
+        ctx.diags.error(item.rel, entry.line(kinds[1]), f"the annex '{title}' has both '{kinds[0]}' and "
+                        f"'{kinds[1]}'", "give each annex one of file, url, page or funding")
+        return None
+    public = entry.get("public", True) and item_public
+    kind = kinds[0] if kinds else "none"
+    if kind == "none":
+        return Annex(title, "none", public)
+    if kind == "url":
+        return Annex(title, "url", public, url=entry.get("url"))
+    raw = entry.get(kind)
+    line = entry.line(kind)
+    target = folder / raw
+    if Path(raw).is_absolute() or ".." in Path(raw).parts or not _inside(target, folder):
+        ctx.diags.error(item.rel, line, f"the annex path '{raw}' points outside the meeting folder",
+                        "annex files must lie in the meeting's folder, e.g. bilag/notat.pdf")
+        return None
+    if not target.is_file():
+        close = sorted(p.name for p in target.parent.glob("*")) if target.parent.is_dir() else []
+        from .schema import suggest
+
+        guess = suggest(target.name, close)
+        hint = f"did you mean '{Path(raw).parent / guess}'?" if guess else \
+            "check the spelling, or add the file to the meeting folder"
+        ctx.diags.error(item.rel, line, f"the annex file '{raw}' does not exist", hint)
+        return None
+    if not public:
+        return Annex(title, kind, False, source=ctx.rel(target))
+    if kind == "file":
+        file_type = (target.suffix.lstrip(".").upper() or
+                     (mimetypes.guess_type(target.name)[0] or "file").split("/")[-1].upper())
+        return Annex(title, "file", True, source=ctx.rel(target), url=f"{meeting_slug}/{ANNEX_DIR}/{target.name}",
+                     size=target.stat().st_size, file_type=file_type)
+    if kind == "page":
+        if target.suffix != ".md":
+            ctx.diags.error(item.rel, line, f"the annex page '{raw}' is not a Markdown (.md) file",
+                            "use 'file:' for PDF and other files, 'page:' for Markdown documents")
+            return None
+        src = _read(target, ctx, front_required=False)
+        if src is None:
+            return None
+        rec = check(src.front, ANNEX_PAGE, ctx.diags, src.rel, ctx.config.language)
+        rendered = _render(src.body, src, ctx)
+        page_title = (rec.get("title") if rec else None) or title
+        return Annex(page_title, "page", True, source=src.rel, url=f"{meeting_slug}/{ANNEX_DIR}/{target.stem}/",
+                     html=rendered.html, tables=rendered.tables)
+    # funding
+    from .funding import load_funding_annex
+
+    return load_funding_annex(title, target, meeting_slug, item, line, ctx)

@@ -1,0 +1,164 @@
+"""One configured Markdown parser; item bodies split into sub-sections with tables computed."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+from typing import Callable
+
+from markdown_it import MarkdownIt
+from markdown_it.token import Token
+from mdit_py_plugins.anchors import anchors_plugin
+
+from .diagnostics import Diagnostics
+from .model import SubSection, Table
+from .tables import RawCell, TableContext, compute_table, render_table_html, split_caption
+
+_TRANSLIT = str.maketrans({"æ": "ae", "ø": "o", "å": "a", "Æ": "ae", "Ø": "o", "Å": "a", "ß": "ss"})
+
+# Post-processing steps applied to the token stream of every document, in order.
+TokenStep = Callable[[list[Token], "RenderContext"], list[Token]]
+
+
+def slugify(text: str) -> str:
+    """An ASCII slug for anchors and URLs (æ→ae, ø→o, å→a)."""
+    text = text.translate(_TRANSLIT)
+    text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii").lower()
+    return re.sub(r"[^a-z0-9]+", "-", text).strip("-") or "afsnit"
+
+
+def make_parser() -> MarkdownIt:
+    """The one Markdown parser of a build: CommonMark, tables, strikethrough, heading anchors."""
+    md = MarkdownIt("commonmark", {"html": True, "typographer": False})
+    md.enable(["table", "strikethrough"])
+    anchors_plugin(md, min_level=2, max_level=4, slug_func=slugify)
+    return md
+
+
+@dataclass(slots=True)
+class RenderContext:
+    """Where a document comes from and what its rendering needs."""
+
+    path: str
+    line_offset: int  # line number in the file of the body's first line, minus 1
+    locale: str
+    diags: Diagnostics
+    gettext: Callable[[str], str]
+    csv_base: str = ""  # URL prefix (relative to the page) of the document's table CSVs
+
+
+@dataclass(frozen=True, slots=True)
+class Rendered:
+    """A rendered Markdown document."""
+
+    html: str
+    subsections: tuple[SubSection, ...]
+    tables: tuple[Table, ...]
+    text: str
+
+
+def inline_text(token: Token) -> str:
+    """Plain text of an inline token (for headings, captions, search)."""
+    parts = []
+    for child in token.children or []:
+        if child.type in ("text", "code_inline"):
+            parts.append(child.content)
+        elif child.type in ("softbreak", "hardbreak"):
+            parts.append(" ")
+    return "".join(parts).strip()
+
+
+def _compute_tables(md: MarkdownIt, tokens: list[Token], ctx: RenderContext) -> tuple[list[Token], list[Table]]:
+    out: list[Token] = []
+    tables: list[Table] = []
+    i = 0
+    while i < len(tokens):
+        tok = tokens[i]
+        if tok.type != "table_open":
+            out.append(tok)
+            i += 1
+            continue
+        caption_html = caption_text = None
+        if len(out) >= 3 and out[-1].type == "paragraph_close" and out[-2].type == "inline":
+            cap = split_caption(out[-2].content)
+            if cap is not None:
+                caption_text = split_caption(inline_text(out[-2])) or cap
+                caption_md = md.parseInline(cap)
+                caption_html = md.renderer.render(caption_md, md.options, {})
+                del out[-3:]
+        header: list[RawCell] = []
+        rows: list[list[RawCell]] = []
+        aligns: list[str | None] = []
+        current: list[RawCell] | None = None
+        in_head = False
+        row_line = 0
+        j = i + 1
+        while tokens[j].type != "table_close":
+            t = tokens[j]
+            if t.type == "thead_open":
+                in_head = True
+            elif t.type == "thead_close":
+                in_head = False
+            elif t.type == "tr_open":
+                current = []
+                row_line = (t.map[0] if t.map else 0) + 1 + ctx.line_offset
+            elif t.type == "tr_close":
+                if in_head:
+                    header = current or []
+                else:
+                    rows.append(current or [])
+            elif t.type in ("th_open", "td_open"):
+                if in_head:
+                    style = t.attrGet("style") or ""
+                    aligns.append("right" if "right" in str(style) else None)
+            elif t.type == "inline" and current is not None:
+                html = md.renderer.renderInline(t.children or [], md.options, {})
+                current.append(RawCell(t.content, html, row_line))
+            j += 1
+        table_line = (tok.map[0] if tok.map else 0) + 1 + ctx.line_offset
+        table = compute_table(header, aligns, rows, caption_html, caption_text, table_line, len(tables) + 1,
+                              TableContext(ctx.path, ctx.locale, ctx.diags, ctx.gettext))
+        tables.append(table)
+        html_tok = Token("html_block", "", 0)
+        csv_url = f"{ctx.csv_base}{table.csv_name}" if table.csv_name else None
+        html_tok.content = render_table_html(table, ctx.gettext, csv_url)
+        out.append(html_tok)
+        i = j + 1
+    return out, tables
+
+
+def render_document(md: MarkdownIt, text: str, ctx: RenderContext,
+                    steps: tuple[TokenStep, ...] = ()) -> Rendered:
+    """Parse once, compute tables, run extra token steps, split at `##` headings, render."""
+    tokens = md.parse(text, {})
+    tokens, tables = _compute_tables(md, tokens, ctx)
+    for step in steps:
+        tokens = step(tokens, ctx)
+    env: dict = {}
+    subsections: list[SubSection] = []
+    start = 0
+    heading = anchor = ""
+    plain: list[str] = []
+
+    def flush(end: int) -> None:
+        body = md.renderer.render(tokens[start:end], md.options, env)
+        if heading or body.strip():
+            subsections.append(SubSection(heading, anchor, body))
+
+    k = 0
+    while k < len(tokens):
+        tok = tokens[k]
+        if tok.type == "inline":
+            plain.append(inline_text(tok))
+        if tok.type == "heading_open" and tok.tag == "h2":
+            flush(k)
+            heading = inline_text(tokens[k + 1])
+            anchor = str(tok.attrGet("id") or slugify(heading))
+            start = k + 3
+            k += 3
+            continue
+        k += 1
+    flush(len(tokens))
+    html = md.renderer.render(tokens, md.options, env)
+    return Rendered(html, tuple(subsections), tuple(tables), " ".join(p for p in plain if p))

@@ -1,0 +1,60 @@
+"""Numbers read and written the site's way (Danish: 1.778 and 10,5) through Babel."""
+
+from __future__ import annotations
+
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+
+from babel.numbers import NumberFormatError as _BabelError
+from babel.numbers import format_decimal, get_decimal_symbol, get_group_symbol, parse_decimal
+
+
+class NumberFormatError(ValueError):
+    """A cell or value that is not a number in the site's locale."""
+
+
+def parse_number(text: str, locale: str = "da") -> Decimal:
+    """Parse `1.778`, `10,5`, `-3`, `1779` the locale's way; raise NumberFormatError otherwise."""
+    raw = text.strip().replace("\u00a0", " ").replace("\u2212", "-")
+    if not raw or not any(ch.isdigit() for ch in raw):
+        raise NumberFormatError(f"'{text}' is not a number")
+    group = get_group_symbol(locale)
+    decimal = get_decimal_symbol(locale)
+    if " " in raw and group != " ":
+        raise NumberFormatError(f"'{text}' is not a number (spaces inside)")
+    try:
+        value = parse_decimal(raw, locale=locale, strict=True)
+    except _BabelError as exc:
+        suggestions = getattr(exc, "suggestions", None)
+        hint = f"; did you mean {suggestions[0]}?" if suggestions else ""
+        raise NumberFormatError(
+            f"'{text}' is not a number written the {locale} way "
+            f"(thousands separator '{group}', decimal sign '{decimal}'){hint}") from None
+    except InvalidOperation:  # pragma: no cover
+        raise NumberFormatError(f"'{text}' is not a number") from None
+    return value
+
+
+def decimals_of(text: str, locale: str = "da") -> int:
+    """How many decimals a number is written with (`20,0` → 1)."""
+    decimal = get_decimal_symbol(locale)
+    raw = text.strip()
+    if decimal in raw:
+        return len(raw.rsplit(decimal, 1)[1].strip())
+    return 0
+
+
+def format_number(value: Decimal | int, locale: str = "da", decimals: int = 0,
+                  grouping: bool = True) -> str:
+    """Format with exactly `decimals` decimals and the locale's separators."""
+    pattern = ("#,##0" if grouping else "0") + ("." + "0" * decimals if decimals > 0 else "")
+    rounded = Decimal(value).quantize(Decimal(1).scaleb(-decimals), rounding=ROUND_HALF_UP)  # 0,05 → 0,1
+    return format_decimal(rounded, format=pattern, locale=locale, decimal_quantization=True)
+
+
+def format_percent(value: Decimal, locale: str = "da", decimals: int = 1) -> str:
+    """A percentage as the locale writes it (`34,5 %`)."""
+    from babel.numbers import format_percent as _fp
+
+    pattern = "#,##0" + ("." + "0" * decimals if decimals else "") + "\u00a0%"
+    rounded = Decimal(value).quantize(Decimal(1).scaleb(-decimals), rounding=ROUND_HALF_UP)
+    return _fp(rounded / 100, format=pattern, locale=locale, decimal_quantization=True)

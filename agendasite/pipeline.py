@@ -1,0 +1,125 @@
+"""The build: load → validate → compute → plan → render → write, one function the CLI and tests call."""
+
+from __future__ import annotations
+
+import os
+import time
+import traceback
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .config import load_config
+from .diagnostics import Diagnostics
+from .i18n import load_translations
+from .load import load_site
+from .model import Site
+from .plan import plan_site
+from .render import make_environment, relative_url, render_page, today_from_env
+from .write import StagingDir
+
+
+@dataclass(frozen=True, slots=True)
+class BuildOptions:
+    """What to build and how."""
+
+    config_path: Path = Path("site_config.yml")
+    output_dir: Path | None = None  # overrides site_config.yml
+    check_only: bool = False
+    strict: bool = False
+    environ: dict[str, str] = field(default_factory=lambda: dict(os.environ))
+
+
+@dataclass(slots=True)
+class BuildResult:
+    """What a build did: its problems, counts, and where it wrote."""
+
+    diagnostics: Diagnostics
+    ok: bool = False
+    output_dir: Path | None = None
+    meetings: int = 0
+    items: int = 0
+    annexes: int = 0
+    pages: int = 0
+    files: int = 0
+    seconds: float = 0.0
+    site: Site | None = None
+
+
+def build(options: BuildOptions) -> BuildResult:
+    """Build the site; on any error the previous output stays untouched."""
+    started = time.perf_counter()
+    diags = Diagnostics()
+    result = BuildResult(diags)
+    try:
+        _build(options, result)
+    except Exception as exc:  # an internal failure: say so plainly, never a bare traceback
+        where = getattr(exc, "agendasite_path", None) or "(build)"
+        diags.error(where, None, f"internal error: {type(exc).__name__}: {exc}",
+                    "this is a bug in agendasite; please report it with the file named here. Details:\n"
+                    + "".join(traceback.format_exception(exc)[-3:]).rstrip())
+        result.ok = False
+    result.seconds = time.perf_counter() - started
+    return result
+
+
+def _build(options: BuildOptions, result: BuildResult) -> None:
+    diags = result.diagnostics
+    overrides = {"output_dir": str(options.output_dir)} if options.output_dir else None
+    config = load_config(options.config_path, diags, overrides)
+    if config is None:
+        return
+    translations = load_translations(config.language)
+    site = load_site(config, diags, translations.gettext, today_from_env(options.environ))
+    result.site = site
+    result.meetings = len(site.meetings)
+    result.items = sum(len(m.items) for m in site.meetings)
+    result.annexes = sum(len(i.annexes) for m in site.meetings for i in m.items)
+    if diags.has_errors or (options.strict and diags.count("warning")):
+        return
+    pages, files = plan_site(site)
+    env = make_environment(config)
+    rendered: list[tuple[str, bytes]] = []
+    for page in pages:
+        context = dict(page.context)
+        context.update(site=site, config=config, page=page,
+                       url=_url_function(page.url, config))
+        rendered.append((page.path, render_page(env, page.template, context).encode("utf-8")))
+    result.pages = len(rendered)
+    result.files = len(files)
+    if options.check_only:
+        result.ok = True
+        return
+    output = Path(config.output_dir)
+    staging = StagingDir(output)
+    try:
+        for path, data in rendered:
+            staging.write(path, data)
+        for f in files:
+            if f.data is not None:
+                staging.write(f.path, f.data)
+            elif f.copy_from is not None:
+                staging.copy(f.path, Path(f.copy_from))
+        _write_assets(staging)
+        staging.publish()
+    except BaseException:
+        staging.discard()
+        raise
+    result.output_dir = output
+    result.ok = True
+
+
+def _write_assets(staging: StagingDir) -> None:
+    static = Path(__file__).parent / "static"
+    for path in sorted(static.rglob("*")):
+        if path.is_file():
+            staging.copy(f"assets/{path.relative_to(static).as_posix()}", path)
+
+
+def _url_function(page_url: str, config):
+    """Links relative to the page, except on the 404 page, which is served at any address."""
+    if page_url == "404.html":
+        from urllib.parse import urlparse
+
+        base_path = urlparse(config.base_url).path if config.base_url else "/"
+        return lambda target: target if target.startswith(("http://", "https://", "#")) else base_path + target
+    return lambda target: relative_url(page_url, target)

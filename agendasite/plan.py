@@ -1,0 +1,120 @@
+"""Plan the output: every page with its URL, template and context, every file to copy."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from itertools import groupby
+from typing import Any
+
+from .model import Annex, Item, Meeting, Site
+
+
+@dataclass(frozen=True, slots=True)
+class PagePlan:
+    """A page to render: site-relative URL, template name, and the values it presents."""
+
+    url: str
+    template: str
+    context: dict[str, Any] = field(default_factory=dict)
+    title: str = ""
+
+    @property
+    def path(self) -> str:
+        if self.url.endswith("/") or self.url == "":
+            return f"{self.url}index.html"
+        return self.url
+
+
+@dataclass(frozen=True, slots=True)
+class FilePlan:
+    """A file to write: either bytes or a copy of a content file."""
+
+    path: str
+    data: bytes | None = None
+    copy_from: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Crumb:
+    """One step of a breadcrumb trail."""
+
+    title: str
+    url: str
+
+
+def plan_site(site: Site) -> tuple[list[PagePlan], list[FilePlan]]:
+    """All pages and files of the site, in a stable order."""
+    pages: list[PagePlan] = []
+    files: list[FilePlan] = []
+    upcoming = [m for m in site.meetings if m.date.last_date() >= site.today and m.status != "cancelled"]
+    upcoming.sort(key=lambda m: (m.date.as_date(), m.start is None, m.start, m.slug))
+    past = [m for m in site.meetings if m not in upcoming]
+    archive = [(year, tuple(group)) for year, group in groupby(past, key=lambda m: m.date.year)]
+    pages.append(PagePlan("", "index.html", {"upcoming": upcoming, "archive": archive}, site.config.title))
+    home = Crumb(site.config.title, "")
+    for meeting in site.meetings:
+        pages.extend(_plan_meeting(meeting, home))
+        files.extend(_files_of_meeting(meeting, site.config.language))
+    pages.append(PagePlan("404.html", "404.html", {}, ""))
+    return pages, files
+
+
+def meeting_heading(meeting: Meeting) -> str:
+    """The name of a meeting in lists and crumbs: body and date."""
+    return f"{meeting.body} {meeting.date.iso()}"
+
+
+def _plan_meeting(meeting: Meeting, home: Crumb) -> list[PagePlan]:
+    crumbs = (home,)
+    meeting_crumb = Crumb(meeting.body, meeting.url)
+    pages = [PagePlan(meeting.url, "meeting.html", {"meeting": meeting, "crumbs": crumbs}, meeting.body)]
+    items = meeting.items
+    for index, item in enumerate(items):
+        previous = items[index - 1] if index > 0 else None
+        following = items[index + 1] if index + 1 < len(items) else None
+        pages.append(PagePlan(item.url, "item.html", {
+            "meeting": meeting, "item": item, "previous": previous, "next": following,
+            "crumbs": crumbs + (meeting_crumb,),
+        }, f"{item.number} {item.title}"))
+    pages.append(PagePlan(meeting.annex_index_url, "annex_index.html",
+                          {"meeting": meeting, "crumbs": crumbs + (meeting_crumb,)}, meeting.body))
+    for item in items:
+        for annex in item.annexes:
+            if annex.public and annex.kind in ("page", "funding") and annex.url:
+                pages.append(PagePlan(annex.url, "annex_page.html" if annex.kind == "page" else "funding_page.html", {
+                    "meeting": meeting, "item": item, "annex": annex,
+                    "crumbs": crumbs + (meeting_crumb, Crumb(f"{item.number} {item.title}", item.url)),
+                }, annex.title))
+    return pages
+
+
+def _files_of_meeting(meeting: Meeting, locale: str) -> list[FilePlan]:
+    from .tables import table_csv
+
+    files: list[FilePlan] = []
+    for item in meeting.items:
+        for table in item.tables:
+            if table.csv_name:
+                files.append(FilePlan(f"{item.url}{table.csv_name}", table_csv(table, locale)))
+        for annex in item.annexes:
+            files.extend(_files_of_annex(annex, locale))
+    return files
+
+
+def _files_of_annex(annex: Annex, locale: str) -> list[FilePlan]:
+    from .tables import table_csv
+
+    if not annex.public or not annex.url:
+        return []
+    if annex.kind == "file" and annex.source:
+        return [FilePlan(annex.url, copy_from=annex.source)]
+    out = []
+    for table in annex.tables:
+        if table.csv_name:
+            out.append(FilePlan(f"{annex.url}{table.csv_name}", table_csv(table, locale)))
+    return out
+
+
+def annexes_of(meeting: Meeting) -> list[tuple[Item, tuple[Annex, ...]]]:
+    """Annexes grouped by item, for the annex index."""
+    return [(item, item.annexes) for item in meeting.items if item.annexes]

@@ -1,0 +1,99 @@
+"""The Jinja environment: the site's templates first, the built-in ones after; autoescape, strict."""
+
+from __future__ import annotations
+
+import datetime as dt
+import posixpath
+from pathlib import Path
+from typing import Any, Callable
+
+from babel.dates import format_date, format_skeleton, format_time
+from jinja2 import ChoiceLoader, Environment, FileSystemLoader, PrefixLoader, StrictUndefined
+
+from .i18n import load_translations
+from .model import Config, Meeting
+from .numbers import format_number
+from .schema import MeetingDate
+
+BUILTIN_TEMPLATES = Path(__file__).parent / "templates"
+
+
+def relative_url(from_url: str, to_url: str) -> str:
+    """A link from page `from_url` to `to_url` (both site-relative) that works under any base path."""
+    if to_url.startswith(("http://", "https://", "mailto:", "#")):
+        return to_url
+    target, hash_, fragment = to_url.partition("#")
+    base = from_url if from_url.endswith("/") or from_url == "" else posixpath.dirname(from_url)
+    rel = posixpath.relpath("/" + target, "/" + base.rstrip("/")) if base else (target or ".")
+    if rel == ".":
+        rel = "./"
+    elif (target == "" or target.endswith("/")) and not rel.endswith("/"):
+        rel += "/"
+    return rel + hash_ + fragment
+
+
+def make_environment(config: Config) -> Environment:
+    """One environment per build: site templates override built-in ones; `!default/x` reaches a built-in."""
+    builtin = FileSystemLoader(str(BUILTIN_TEMPLATES))
+    loaders = []
+    if Path(config.templates_dir).is_dir():
+        loaders.append(FileSystemLoader(config.templates_dir))
+    loaders += [builtin, PrefixLoader({"!default": builtin}, delimiter="/")]
+    env = Environment(loader=ChoiceLoader(loaders), autoescape=True, undefined=StrictUndefined,
+                      extensions=["jinja2.ext.i18n"], trim_blocks=True, lstrip_blocks=True,
+                      keep_trailing_newline=True)
+    translations = load_translations(config.language)
+    env.install_gettext_translations(translations, newstyle=True)  # type: ignore[attr-defined]
+    locale = config.language
+    gettext: Callable[[str], str] = translations.gettext
+    env.filters["meeting_date"] = lambda m: format_meeting_date(m, locale, gettext)
+    env.filters["short_date"] = lambda d: format_short_date(d, locale)
+    env.filters["number"] = lambda v, decimals=0: format_number(v, locale, decimals)
+    env.filters["filesize"] = lambda n: format_filesize(n, locale)
+    env.globals["language"] = locale
+    return env
+
+
+def format_short_date(date: MeetingDate, locale: str) -> str:
+    """`6. september 2024`, or `april 2024` when only the month is known."""
+    if date.day is None:
+        return format_skeleton("yMMMM", date.as_date(), locale=locale)
+    return format_date(date.as_date(), "long", locale=locale)
+
+
+def format_meeting_date(meeting: Meeting, locale: str, gettext: Callable[[str], str]) -> str:
+    """`fredag den 6. september 2024 kl. 10.00` (date and start time the locale's way)."""
+    if meeting.date.day is None:
+        return format_skeleton("yMMMM", meeting.date.as_date(), locale=locale)
+    text = format_date(meeting.date.as_date(), "full", locale=locale)
+    if meeting.start is not None:
+        start = format_time(meeting.start, "short", locale=locale)
+        if meeting.end is not None:
+            end = format_time(meeting.end, "short", locale=locale)
+            return gettext("%(date)s, %(start)s–%(end)s") % {"date": text, "start": start, "end": end}
+        return gettext("%(date)s at %(time)s") % {"date": text, "time": start}
+    return text
+
+
+def format_filesize(size: int, locale: str) -> str:
+    """`1,2 MB` the locale's way."""
+    if size < 1000:
+        return f"{size} B"
+    for unit, factor in (("kB", 1000), ("MB", 1000**2), ("GB", 1000**3)):
+        if size < factor * 1000 or unit == "GB":
+            value = size / factor
+            return f"{format_number(round(value, 1 if value < 10 else 0), locale, 1 if value < 10 else 0)}\u00a0{unit}"
+    return f"{size} B"  # pragma: no cover
+
+
+def render_page(env: Environment, template: str, context: dict[str, Any]) -> str:
+    """Render one page."""
+    return env.get_template(template).render(**context)
+
+
+def today_from_env(environ: dict[str, str]) -> dt.date:
+    """'Today' for sorting upcoming meetings: SOURCE_DATE_EPOCH when set, so builds are reproducible."""
+    epoch = environ.get("SOURCE_DATE_EPOCH")
+    if epoch and epoch.strip().isdigit():
+        return dt.datetime.fromtimestamp(int(epoch), tz=dt.timezone.utc).date()
+    return dt.date.today()

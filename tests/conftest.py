@@ -1,0 +1,98 @@
+"""Shared fixtures: the embedded site built once per session, and small content trees in tmp_path."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import textwrap
+from pathlib import Path
+
+import pytest
+from bs4 import BeautifulSoup
+
+from agendasite.pipeline import BuildOptions, BuildResult, build
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def run_build(config: Path, out: Path | None = None, check: bool = False, strict: bool = False,
+              environ: dict[str, str] | None = None) -> BuildResult:
+    """Build like the CLI does."""
+    env = {"SOURCE_DATE_EPOCH": "1732406400"}  # 2024-11-24: a fixed 'today'
+    env.update(environ or {})
+    return build(BuildOptions(config_path=config, output_dir=out, check_only=check, strict=strict, environ=env))
+
+
+@pytest.fixture(scope="session")
+def built_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The embedded content/ built once into a temporary folder."""
+    out = tmp_path_factory.mktemp("site") / "site"
+    result = run_build(Path(os.environ.get("AGENDASITE_TEST_CONFIG", ROOT / "site_config.yml")), out)
+    problems = [d for d in result.diagnostics.sorted() if d.severity == "error"]
+    assert result.ok, problems
+    return out
+
+
+def soup(path: Path) -> BeautifulSoup:
+    """Parse a built page."""
+    return BeautifulSoup(path.read_text(encoding="utf-8"), "html.parser")
+
+
+def write(root: Path, rel: str, text: str) -> Path:
+    """Write a dedented file into a content tree."""
+    path = root / rel
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(textwrap.dedent(text).lstrip("\n"), encoding="utf-8")
+    return path
+
+
+@pytest.fixture
+def tiny_site(tmp_path: Path) -> Path:
+    """A minimal valid site: one meeting, two items; returns the folder with site_config.yml."""
+    write(tmp_path, "site_config.yml", """
+        title: Test
+        language: da
+        base_url: https://example.org/test/
+    """)
+    write(tmp_path, "content/2030-01-15-udvalget/meeting.md", """
+        ---
+        body: Udvalget
+        date: 2030-01-15
+        start: "09:30"
+        place: Rådhuset
+        sections:
+          - number: 1
+            title: Sager
+        ---
+        Velkommen.
+    """)
+    write(tmp_path, "content/2030-01-15-udvalget/1-1-forste.md", """
+        ---
+        number: 1.1
+        title: Første sag
+        case: SAG-2030-00001
+        officer: abc
+        ---
+        ## Baggrund
+
+        Tekst.
+
+        ## Indstilling
+
+        Det indstilles, at udvalget godkender sagen.
+    """)
+    write(tmp_path, "content/2030-01-15-udvalget/1-2-anden.md", """
+        ---
+        number: 1.2
+        title: Anden sag
+        ---
+        ## Indstilling
+
+        Det indstilles, at udvalget tager orienteringen til efterretning.
+    """)
+    return tmp_path
+
+
+def copy_tree(src: Path, dst: Path) -> Path:
+    shutil.copytree(src, dst)
+    return dst
