@@ -7,15 +7,23 @@ import time
 import traceback
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Callable
 
 from .config import load_config
 from .diagnostics import Diagnostics
 from .i18n import load_translations
 from .load import load_site
 from .model import Site
-from .plan import plan_site
+from .plan import FilePlan, plan_site
 from .render import make_environment, relative_url, render_page, today_from_env
 from .write import StagingDir
+
+# Extension points, in order. A planner adds files computed from the model (feeds, JSON, ...);
+# a finisher runs on the complete staged site before it is published (e.g. a search indexer).
+OutputPlanner = Callable[[Site], list[FilePlan]]
+Finisher = Callable[[Path, Site, Diagnostics], None]
+OUTPUT_PLANNERS: tuple[OutputPlanner, ...] = ()
+FINISHERS: tuple[Finisher, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -77,6 +85,8 @@ def _build(options: BuildOptions, result: BuildResult) -> None:
     if diags.has_errors or (options.strict and diags.count("warning")):
         return
     pages, files = plan_site(site)
+    for planner in OUTPUT_PLANNERS:
+        files.extend(planner(site))
     env = make_environment(config)
     rendered: list[tuple[str, bytes]] = []
     for page in pages:
@@ -100,6 +110,11 @@ def _build(options: BuildOptions, result: BuildResult) -> None:
             elif f.copy_from is not None:
                 staging.copy(f.path, Path(f.copy_from))
         _write_assets(staging)
+        for finisher in FINISHERS:
+            finisher(staging.path, site, diags)
+        if diags.has_errors:
+            staging.discard()
+            return
         staging.publish()
     except BaseException:
         staging.discard()
