@@ -99,7 +99,7 @@ def load_meeting(folder: Path, ctx: LoadContext) -> Meeting | None:
     sections_decl: dict[int, tuple[str, int]] = {}
     for sec in rec.get("sections", []):
         number, title = sec.get("number"), sec.get("title")
-        if number is None or title is None:
+        if number is None:
             continue
         if number in sections_decl:
             ctx.diags.error(src.rel, sec.line("number"), f"section {number} is declared twice "

@@ -109,7 +109,7 @@ class Section:
     """One section of the agenda with its items."""
 
     number: int
-    title: str
+    title: str | None
     items: tuple[Item, ...]
 
 

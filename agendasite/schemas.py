@@ -6,8 +6,8 @@ from .schema import Field, Schema
 
 SECTION = Schema("Section", "One section of the agenda, listed in the meeting file's `sections`.", (
     Field("number", "int", "The section number; item numbers start with it.", required=True, example="3"),
-    Field("title", "text", "The section's title as in the agenda.", required=True,
-          example="Regionalpolitiske sager"),
+    Field("title", "text", "The section's title as in the agenda (leave it out when the source does not "
+          "give it: the section is then shown by its number).", example="Regionalpolitiske sager"),
 ))
 
 ANNEX = Schema("Annex", "One annex ('bilag') of an item, listed in the item's `annexes`. Give at most one of "
