@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import mimetypes
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable
 
@@ -32,6 +32,7 @@ class LoadContext:
     gettext: Callable[[str], str]
     content: Path
     cwd: Path
+    data: dict = field(default_factory=dict)  # content/data files by name (agendasite.data.DataTable)
 
     def rel(self, path: Path) -> str:
         """The path as shown in messages: relative to the working folder when possible."""
@@ -50,6 +51,9 @@ def load_site(config: Config, diags: Diagnostics, gettext: Callable[[str], str],
         diags.error(ctx.rel(content), None, "the content folder does not exist",
                     "create it, or set content_dir in site_config.yml")
         return Site(config, (), today)
+    from .data import load_data_dir
+
+    ctx.data = load_data_dir(content / DATA_DIR, diags, ctx.rel, config.language)
     for folder in sorted(p for p in content.iterdir() if p.is_dir()):
         if folder.name == DATA_DIR or folder.name.startswith((".", "_")):
             continue
@@ -57,7 +61,7 @@ def load_site(config: Config, diags: Diagnostics, gettext: Callable[[str], str],
         if meeting is not None and meeting.public:
             meetings.append(meeting)
     meetings.sort(key=lambda m: (m.date.as_date(), m.start or dt.time(0), m.slug), reverse=True)
-    return Site(config, tuple(meetings), today)
+    return Site(config, tuple(meetings), today, data=ctx.data)
 
 
 def _read(path: Path, ctx: LoadContext, front_required: bool = True) -> SourceFile | None:

@@ -1,0 +1,56 @@
+"""Sharing an amount by weights so the rounded parts add up exactly (largest-remainder rounding).
+
+Pure arithmetic on exact fractions: no files, no formatting. The tie-break
+(larger remainder, then larger weight, then name) does not depend on row order.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from fractions import Fraction
+from math import floor
+from typing import Sequence
+
+
+class DistributionError(ValueError):
+    """A distribution that cannot be made (negative or all-zero weights, a total off the rounding unit)."""
+
+
+def exact_shares(total: Decimal, weights: Sequence[tuple[str, Decimal]]) -> tuple[Fraction, ...]:
+    """Each row's exact share of `total`, in proportion to its weight."""
+    if any(w < 0 for _, w in weights):
+        raise DistributionError("a weight is negative")
+    whole = sum((Fraction(w) for _, w in weights), Fraction(0))
+    if whole == 0:
+        if total != 0:
+            raise DistributionError("every weight is zero, so the total cannot be shared")
+        return tuple(Fraction(0) for _ in weights)
+    return tuple(Fraction(total) * Fraction(w) / whole for _, w in weights)
+
+
+def distribute(total: Decimal, weights: Sequence[tuple[str, Decimal]], unit: Decimal = Decimal(1)) -> tuple[Decimal, ...]:
+    """Amounts in multiples of `unit` that add up exactly to `total`, each within one unit of its exact share.
+
+    Every row first gets its exact share rounded down to the unit; the units
+    left over go one each to the rows with the largest remainders (ties: the
+    larger weight, then the name in alphabetical order).
+    """
+    if unit <= 0:
+        raise DistributionError("the rounding unit must be positive")
+    if total < 0:
+        raise DistributionError("the total is negative")
+    units_total = Fraction(total) / Fraction(unit)
+    if units_total.denominator != 1:
+        raise DistributionError(f"the total {total} is not a whole multiple of the rounding unit {unit}")
+    if not weights:
+        if total != 0:
+            raise DistributionError("there is nobody to share the total among")
+        return ()
+    exact = [share / Fraction(unit) for share in exact_shares(total, weights)]
+    base = [floor(e) for e in exact]
+    left = int(units_total) - sum(base)
+    order = sorted(range(len(weights)),
+                   key=lambda i: (-(exact[i] - base[i]), -weights[i][1], weights[i][0]))
+    for i in order[:left]:
+        base[i] += 1
+    return tuple(Decimal(n) * unit for n in base)
