@@ -33,7 +33,8 @@ def compute_contributions(record: Record, rel: str, ctx) -> FundingAnnex | None:
     order: list[str] = []
     marks: dict[str, str] = {}
     groups: set[str] = set()
-    for scenario in scenarios:
+    # Rows in the order of the scenario with the most rows; others' extra rows after them.
+    for scenario in sorted(scenarios, key=lambda sc: -len(sc.get("rows", []))):
         for row in scenario.get("rows", []):
             name = row.get("payer")
             if name not in order:
@@ -44,7 +45,7 @@ def compute_contributions(record: Record, rel: str, ctx) -> FundingAnnex | None:
     columns: list[Column] = []
     cells: dict[str, list[Figure]] = {name: [] for name in order}
     totals: list[Figure] = []
-    summary_rows: dict[str, list[Figure]] = {k: [] for k in ("cash", "hours", "value", "all")}
+    summary_rows: dict[str, list[Figure]] = {k: [] for k in ("rate", "cash", "hours", "value", "all")}
     differences, acknowledged, payments = [], [], []
     hours_label = _("Hours")
     for scenario in scenarios:
@@ -115,6 +116,7 @@ def compute_contributions(record: Record, rel: str, ctx) -> FundingAnnex | None:
                 acknowledged.append(markdown_html(stated.get("acknowledged"), ctx))
         differences += cmp.differences
         totals += [cash_fig] + ([Figure(hours_sum, 0)] if with_hours else []) + [value_fig]
+        summary_rows["rate"].append(Figure(rate, decimals) if rate is not None else _DASH)
         summary_rows["cash"].append(Figure(cash_sum, decimals))
         summary_rows["hours"].append(Figure(hours_sum, 0) if with_hours else _DASH)
         summary_rows["value"].append(Figure(value_sum, decimals))
@@ -122,7 +124,8 @@ def compute_contributions(record: Record, rel: str, ctx) -> FundingAnnex | None:
     body = [FundingRow(name, marks[name], None if name in groups else slugify(name), tuple(cells[name]))
             for name in order]
     total_row = FundingRow(record.get("total_label") or _("Total"), "", None, tuple(totals), total=True)
-    summary = (Summary(_("Cash in total"), tuple(summary_rows["cash"])),
+    summary = (Summary(_("Hourly rate"), tuple(summary_rows["rate"])),
+               Summary(_("Cash in total"), tuple(summary_rows["cash"])),
                Summary(_("Co-financed hours in total"), tuple(summary_rows["hours"])),
                Summary(_("Value of co-financed hours"), tuple(summary_rows["value"])),
                Summary(_("Cash and hours in total"), tuple(summary_rows["all"])))

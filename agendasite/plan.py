@@ -50,11 +50,16 @@ def plan_site(site: Site) -> tuple[list[PagePlan], list[FilePlan]]:
     upcoming.sort(key=lambda m: (m.date.as_date(), m.start is None, m.start, m.slug))
     past = [m for m in site.meetings if m not in upcoming]
     archive = [(year, tuple(group)) for year, group in groupby(past, key=lambda m: m.date.year)]
-    pages.append(PagePlan("", "index.html", {"upcoming": upcoming, "archive": archive}, site.config.title))
+    from .payers import collect_payers, plan_payers
+
+    payers = collect_payers(site)
+    pages.append(PagePlan("", "index.html", {"upcoming": upcoming, "archive": archive, "payers": payers},
+                          site.config.title))
     home = Crumb(site.config.title, "")
     for meeting in site.meetings:
         pages.extend(_plan_meeting(meeting, home))
         files.extend(_files_of_meeting(meeting, site.config.language))
+    pages.extend(plan_payers(payers, home))
     pages.append(PagePlan("404.html", "404.html", {}, ""))
     return pages, files
 
