@@ -91,7 +91,7 @@ def load_funding_annex(title: str, target: Path, meeting_slug: str, item: Source
     if funding is None or ctx.diags.count("error") > before:
         return None
     table = as_table(funding, ctx.config.language)
-    return Annex(funding.title or title, "funding", True, source=rel,
+    return Annex(title, "funding", True, source=rel,
                  url=f"{meeting_slug}/{ANNEX_DIR}/{target.stem}/", tables=(table,), extra=funding)
 
 
@@ -234,7 +234,7 @@ def compute_distribution(record: Record, rel: str, ctx) -> FundingAnnex | None:
             return None
     labels: Record = record.get("labels") or Record()
     unit_label = record.get("unit")
-    default_labels = {"key": _("Population") if kind == "population" else _("Weight"), "share": _("Share (%)"),
+    default_labels = {"key": _("Population") if kind == "population" else _("Weight"), "share": _("Share in per cent"),
                       "amount": f"{_('Amount')} ({unit_label})"}
     columns = tuple(Column(labels.get(c) or default_labels[c]) for c in columns_wanted)
     per_row: dict[str, list[Figure]] = {}
