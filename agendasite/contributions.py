@@ -71,10 +71,12 @@ def compute_contributions(record: Record, rel: str, ctx) -> FundingAnnex | None:
             rows[row.get("payer")] = row
         with_hours = rate is not None
         columns.append(Column(scenario.get("amount_label") or
-                              (_("Amount per year") if record.get("period") == "per year" else _("Amount")), title))
+                              (_("Amount per year") if record.get("period") == "per year" else _("Amount")), title,
+                              "amount"))
         if with_hours:
-            columns.append(Column(hours_label, title))
-        columns.append(Column(scenario.get("hours_value_label") or _("Value of co-financed hours"), title))
+            columns.append(Column(hours_label, title, "hours"))
+        columns.append(Column(scenario.get("hours_value_label") or _("Value of co-financed hours"), title,
+                              "hours_value"))
         cash_sum, hours_sum, value_sum = Decimal(0), Decimal(0), Decimal(0)
         for name in order:
             row = rows.get(name)

@@ -26,6 +26,7 @@ class Column:
 
     label: str
     group: str = ""  # heading of a column group (a scenario), or ''
+    kind: str = "amount"  # key | share | amount | hours | hours_value
 
 
 @dataclass(frozen=True, slots=True)
