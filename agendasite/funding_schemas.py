@@ -138,3 +138,14 @@ FUNDING = Schema("Funding annex (YAML)", "A funding annex: the build computes it
 ))
 
 FUNDING_SCHEMAS = (DATA_FILE, FUNDING)
+
+
+def reference() -> str:
+    """The handbook's reference section for data files and funding annexes."""
+    from .schema import reference_markdown
+
+    return "\n".join(reference_markdown(schema) for schema in FUNDING_SCHEMAS).rstrip() + "\n"
+
+
+if __name__ == "__main__":
+    print(reference(), end="")

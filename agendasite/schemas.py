@@ -83,4 +83,6 @@ SITE_CONFIG = Schema("Site configuration (site_config.yml)", "The settings of th
     Field("timezone", "text", "The time zone of meeting times.", default="Europe/Copenhagen"),
 ))
 
-ALL_SCHEMAS = (SITE_CONFIG, MEETING, ITEM, ANNEX_PAGE)
+from .funding_schemas import FUNDING_SCHEMAS  # noqa: E402  (data files and funding annexes)
+
+ALL_SCHEMAS = (SITE_CONFIG, MEETING, ITEM, ANNEX_PAGE) + FUNDING_SCHEMAS
