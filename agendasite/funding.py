@@ -81,8 +81,15 @@ def load_funding_annex(title: str, target: Path, meeting_slug: str, item: Source
     record = read_funding(target, rel, ctx.diags, ctx.config.language)
     if record is None:
         return None
+    model = record.get("model")
+    foreign = ("total", "split", "key", "columns", "labels", "stated") if model == "contributions" else ("scenarios",)
+    for key in foreign:
+        if key in record.positions:
+            ctx.diags.error(rel, record.line(key), f"'{key}' does not belong in a funding annex with "
+                            f"model: {model}", "remove it, or set 'model' to the other kind (see docs/funding.md)")
+            return None
     before = ctx.diags.count("error")
-    if record.get("model") == "contributions":
+    if model == "contributions":
         from .contributions import compute_contributions
 
         funding = compute_contributions(record, rel, ctx)

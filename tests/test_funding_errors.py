@@ -158,3 +158,12 @@ def test_equal_and_fixed_keys(tiny_site: Path):
     page = soup(tiny_site / "site" / "2030-01-15-udvalget" / "bilag" / "finansiering" / "index.html")
     rows = [[c.get_text(strip=True) for c in tr.find_all(["th", "td"])] for tr in page.select("table.funding-table tbody tr")]
     assert rows[:2] == [["Stor", "3", "75,0", "8"], ["Lille", "1", "25,0", "2"]]
+
+
+def test_keys_of_the_other_model_are_refused(tiny_site: Path):
+    add_population(tiny_site)
+    path = add_funding(tiny_site, FUNDING + "model: contributions\n")
+    result = run_build(tiny_site / "site_config.yml", check=True)
+    errors = [d for d in diags_of(result, "finansiering.yml") if d.severity == "error"]
+    assert len(errors) == 1 and "'total' does not belong" in errors[0].message
+    assert errors[0].line == path.read_text().split("\n").index("total: 100.000") + 1
