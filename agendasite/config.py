@@ -33,6 +33,10 @@ def load_config(path: Path, diags: Diagnostics, overrides: dict | None = None) -
     values = dict(record.values)
     values.update({k: v for k, v in (overrides or {}).items() if v is not None})
     root = path.resolve().parent
+    if values.get("handbook") and not (root / values["handbook"]).is_file():
+        diags.error(rel, record.line("handbook"), f"the handbook configuration '{values['handbook']}' does not exist",
+                    "give the path of the handbook's mkdocs.yml relative to this file, or remove the key")
+        return None
     base_url = values.get("base_url")
     if base_url and not base_url.endswith("/"):
         base_url += "/"
@@ -45,6 +49,7 @@ def load_config(path: Path, diags: Diagnostics, overrides: dict | None = None) -
         and overrides.get("output_dir") else str((root / values["output_dir"]).resolve()),
         recommendation_heading=values["recommendation_heading"], decision_heading=values["decision_heading"],
         closed_items=values["closed_items"], timezone=values["timezone"], config_path=str(path.resolve()),
+        handbook=str((root / values["handbook"]).resolve()) if values.get("handbook") else None,
     )
 
 

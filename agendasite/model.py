@@ -26,6 +26,7 @@ class Config:
     closed_items: str
     timezone: str
     config_path: str
+    handbook: str | None = None  # absolute path of the handbook's mkdocs.yml, if it is published
 
 
 @dataclass(frozen=True, slots=True)

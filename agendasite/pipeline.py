@@ -11,6 +11,7 @@ from typing import Callable
 
 from .config import load_config
 from .diagnostics import Diagnostics
+from .handbook import finish_handbook
 from .i18n import load_translations
 from .load import load_site
 from .model import Site
@@ -23,7 +24,7 @@ from .write import StagingDir
 OutputPlanner = Callable[[Site], list[FilePlan]]
 Finisher = Callable[[Path, Site, Diagnostics], None]
 OUTPUT_PLANNERS: tuple[OutputPlanner, ...] = ()
-FINISHERS: tuple[Finisher, ...] = ()
+FINISHERS: tuple[Finisher, ...] = (finish_handbook,)
 
 
 @dataclass(frozen=True, slots=True)

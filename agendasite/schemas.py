@@ -81,6 +81,9 @@ SITE_CONFIG = Schema("Site configuration (site_config.yml)", "The settings of th
     Field("closed_items", "enum", "What the site shows of a closed item.",
           choices=("number_only", "number_and_title"), default="number_and_title"),
     Field("timezone", "text", "The time zone of meeting times.", default="Europe/Copenhagen"),
+    Field("handbook", "path", "The MkDocs configuration of the editors' handbook, relative to this file; when "
+          "given, the handbook is built with MkDocs and published under `handbook/` of the site.",
+          example="mkdocs.yml"),
 ))
 
 from .funding_schemas import FUNDING_SCHEMAS  # noqa: E402  (data files and funding annexes)

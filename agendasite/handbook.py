@@ -1,0 +1,51 @@
+"""Publish the editors' handbook with the site: run MkDocs into `handbook/` of the staged output.
+
+MkDocs runs in a child process so its global state and logging stay out of the build. It always
+runs `--strict`: a handbook with a broken link or a missing example is an error, not a warning.
+Its dates (sitemap) come from the build's "today", so the handbook is as reproducible as the site.
+"""
+
+from __future__ import annotations
+
+import calendar
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+from .diagnostics import Diagnostics
+from .model import Site
+
+HANDBOOK_DIR = "handbook"
+
+
+def finish_handbook(staged: Path, site: Site, diags: Diagnostics) -> None:
+    """Build the handbook into `<staged>/handbook/` when site_config.yml names its mkdocs.yml."""
+    mkdocs_yml = site.config.handbook
+    if not mkdocs_yml:
+        return
+    config = Path(mkdocs_yml)
+    target = staged / HANDBOOK_DIR
+    env = dict(os.environ)
+    env["SOURCE_DATE_EPOCH"] = str(calendar.timegm(site.today.timetuple()))
+    command = [sys.executable, "-m", "mkdocs", "build", "--strict", "--quiet", "--config-file", str(config),
+               "--site-dir", str(target)]
+    try:
+        done = subprocess.run(command, cwd=config.parent, env=env, capture_output=True, text=True, check=False)
+    except OSError as exc:  # pragma: no cover - the interpreter itself cannot be started
+        diags.error(_display(config, site), None, f"cannot run MkDocs: {exc}")
+        return
+    if done.returncode != 0:
+        lines = [line for line in (done.stderr + done.stdout).splitlines() if line.strip()]
+        detail = "\n".join(lines[-15:]) or f"mkdocs exited with status {done.returncode}"
+        hint = ("install MkDocs with `pip install -e .`" if "No module named mkdocs" in detail
+                else "run `mkdocs build --strict` to see the problem; the lines above are MkDocs' own")
+        diags.error(_display(config, site), None, "the editors' handbook did not build:\n" + detail, hint)
+
+
+def _display(config: Path, site: Site) -> str:
+    """The handbook's config as the editor knows it: relative to site_config.yml's folder."""
+    try:
+        return config.relative_to(site.config.root).as_posix()
+    except ValueError:
+        return str(config)
