@@ -28,6 +28,10 @@ def finish_handbook(staged: Path, site: Site, diags: Diagnostics) -> None:
     target = staged / HANDBOOK_DIR
     env = dict(os.environ)
     env["SOURCE_DATE_EPOCH"] = str(calendar.timegm(site.today.timetuple()))
+    env["NO_MKDOCS_2_WARNING"] = "1"  # a notice about a future MkDocs, not about this handbook
+    env.pop("AGENDASITE_HANDBOOK_URL", None)
+    if site.config.base_url:  # mkdocs.yml reads it as site_url: full addresses in sitemap and 404 page
+        env["AGENDASITE_HANDBOOK_URL"] = f"{site.config.base_url}{HANDBOOK_DIR}/"
     command = [sys.executable, "-m", "mkdocs", "build", "--strict", "--quiet", "--config-file", str(config),
                "--site-dir", str(target)]
     try:
