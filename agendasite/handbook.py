@@ -32,7 +32,8 @@ def finish_handbook(staged: Path, site: Site, diags: Diagnostics) -> None:
     env.pop("AGENDASITE_HANDBOOK_URL", None)
     if site.config.base_url:  # mkdocs.yml reads it as site_url: full addresses in sitemap and 404 page
         env["AGENDASITE_HANDBOOK_URL"] = f"{site.config.base_url}{HANDBOOK_DIR}/"
-    command = [sys.executable, "-m", "mkdocs", "build", "--strict", "--quiet", "--config-file", str(config),
+    # Never --quiet: it silences the warnings that --strict counts, and a broken handbook would pass.
+    command = [sys.executable, "-m", "mkdocs", "build", "--strict", "--config-file", str(config),
                "--site-dir", str(target)]
     try:
         done = subprocess.run(command, cwd=config.parent, env=env, capture_output=True, text=True, check=False)
@@ -40,7 +41,8 @@ def finish_handbook(staged: Path, site: Site, diags: Diagnostics) -> None:
         diags.error(_display(config, site), None, f"cannot run MkDocs: {exc}")
         return
     if done.returncode != 0:
-        lines = [line for line in (done.stderr + done.stdout).splitlines() if line.strip()]
+        lines = [line for line in (done.stderr + done.stdout).splitlines()
+                 if line.strip() and not line.startswith("INFO")]
         detail = "\n".join(lines[-15:]) or f"mkdocs exited with status {done.returncode}"
         hint = ("install MkDocs with `pip install -e .`" if "No module named mkdocs" in detail
                 else "run `mkdocs build --strict` to see the problem; the lines above are MkDocs' own")
