@@ -40,7 +40,7 @@ def _parse(path: Path) -> _Collector:
     return collector
 
 
-def check_links(root: Path, skip: tuple[str, ...] = ("404.html",)) -> list[BrokenLink]:
+def check_links(root: Path, skip: tuple[str, ...] = ("404.html", "handbook/404.html")) -> list[BrokenLink]:
     """Every internal href/src of every HTML page must name an existing file and anchor."""
     broken: list[BrokenLink] = []
     cache: dict[Path, _Collector] = {}
@@ -61,7 +61,8 @@ def check_links(root: Path, skip: tuple[str, ...] = ("404.html",)) -> list[Broke
                     broken.append(BrokenLink(rel_page, href, "leaves the site"))
                     continue
                 if target.is_dir():
-                    if not target_part.endswith("/"):
+                    # '.' and '..' resolve to the folder with its '/' (RFC 3986); MkDocs links home so
+                    if not target_part.endswith(("/", "/.", "/..")) and target_part not in (".", ".."):
                         broken.append(BrokenLink(rel_page, href, "folder link without trailing '/'"))
                         continue
                     target = target / "index.html"
