@@ -50,6 +50,7 @@ def load_config(path: Path, diags: Diagnostics, overrides: dict | None = None) -
         recommendation_heading=values["recommendation_heading"], decision_heading=values["decision_heading"],
         closed_items=values["closed_items"], timezone=values["timezone"], config_path=str(path.resolve()),
         handbook=str((root / values["handbook"]).resolve()) if values.get("handbook") else None,
+        search=values["search"],
     )
 
 

@@ -27,6 +27,7 @@ class Config:
     timezone: str
     config_path: str
     handbook: str | None = None  # absolute path of the handbook's mkdocs.yml, if it is published
+    search: bool = True
 
 
 @dataclass(frozen=True, slots=True)

@@ -11,7 +11,12 @@ from typing import Callable
 
 from .config import load_config
 from .diagnostics import Diagnostics
+from .feeds import plan_feeds
 from .handbook import finish_handbook
+from .ical import plan_calendars
+from .opendata import plan_open_data
+from .search import index_search
+from .sitemap import plan_sitemap
 from .i18n import load_translations
 from .load import load_site
 from .model import Site
@@ -23,8 +28,8 @@ from .write import StagingDir
 # a finisher runs on the complete staged site before it is published (e.g. a search indexer).
 OutputPlanner = Callable[[Site], list[FilePlan]]
 Finisher = Callable[[Path, Site, Diagnostics], None]
-OUTPUT_PLANNERS: tuple[OutputPlanner, ...] = ()
-FINISHERS: tuple[Finisher, ...] = (finish_handbook,)
+OUTPUT_PLANNERS: tuple[OutputPlanner, ...] = (plan_feeds, plan_calendars, plan_open_data, plan_sitemap)
+FINISHERS: tuple[Finisher, ...] = (index_search, finish_handbook)
 
 
 @dataclass(frozen=True, slots=True)

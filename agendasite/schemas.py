@@ -84,6 +84,8 @@ SITE_CONFIG = Schema("Site configuration (site_config.yml)", "The settings of th
     Field("handbook", "path", "The MkDocs configuration of the editors' handbook, relative to this file; when "
           "given, the handbook is built with MkDocs and published under `handbook/` of the site.",
           example="mkdocs.yml"),
+    Field("search", "bool", "Build the static search index (Pagefind) and the search page; `false` leaves "
+          "search out of the site.", default=True),
 ))
 
 from .funding_schemas import FUNDING_SCHEMAS  # noqa: E402  (data files and funding annexes)

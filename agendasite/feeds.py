@@ -1,0 +1,107 @@
+"""The Atom feed: one entry per published meeting and per item; the whole site, and per body if several."""
+
+from __future__ import annotations
+
+import xml.etree.ElementTree as ET
+from typing import Callable
+
+from .i18n import load_translations
+from .model import Meeting, Site
+from .plan import FilePlan
+from .published import absolute, bodies_of, iso, meeting_moment, shown_title, updated_moment
+from .render import format_short_date
+
+ATOM = "http://www.w3.org/2005/Atom"
+XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
+FEED = "feed.xml"
+
+
+def feed_name(body_slug: str | None) -> str:
+    """The feed's file: `feed.xml` for the site, `feed-<body>.xml` for one body."""
+    return FEED if body_slug is None else f"feed-{body_slug}.xml"
+
+
+def plan_feeds(site: Site) -> list[FilePlan]:
+    """The site's feed, plus one per body when the site holds several bodies."""
+    if site.config.base_url is None:
+        return []
+    files = [FilePlan(FEED, render_feed(site, site.meetings, site.config.title, FEED))]
+    bodies = bodies_of(site)
+    if len(bodies) > 1:
+        for body in bodies:
+            name = feed_name(body.slug)
+            files.append(FilePlan(name, render_feed(site, body.meetings, f"{site.config.title}: {body.name}", name)))
+    return files
+
+
+def _sub(parent: ET.Element, tag: str, text: str | None = None, **attrs: str) -> ET.Element:
+    element = ET.SubElement(parent, f"{{{ATOM}}}{tag}", attrs)
+    if text is not None:
+        element.text = text
+    return element
+
+
+def meeting_kind(meeting: Meeting, gettext: Callable[[str], str]) -> str:
+    """What the meeting's document is now: agenda, minutes, or a cancelled meeting."""
+    if meeting.status == "cancelled":
+        return gettext("Cancelled")
+    return gettext("Minutes") if meeting.has_decisions else gettext("Agenda")
+
+
+def render_feed(site: Site, meetings: tuple[Meeting, ...], title: str, name: str) -> bytes:
+    """An Atom 1.0 document; every timestamp comes from the content, so the bytes are reproducible."""
+    config = site.config
+    gettext = load_translations(config.language).gettext
+    ET.register_namespace("", ATOM)
+    feed = ET.Element(f"{{{ATOM}}}feed", {XML_LANG: config.language})
+    _sub(feed, "id", absolute(config, name))
+    _sub(feed, "title", title)
+    if config.description:
+        _sub(feed, "subtitle", config.description)
+    _sub(feed, "link", rel="self", type="application/atom+xml", href=absolute(config, name))
+    _sub(feed, "link", rel="alternate", type="text/html", href=absolute(config, ""))
+    moments = [updated_moment(m, config) for m in meetings]
+    _sub(feed, "updated", iso(max(moments)) if moments else f"{site.today.isoformat()}T00:00:00Z")
+    _sub(_sub(feed, "author"), "name", config.title)
+    _sub(feed, "generator", "agendasite")
+    for meeting in meetings:
+        when = format_short_date(meeting.date, config.language)
+        entry = _sub(feed, "entry")
+        _sub(entry, "id", absolute(config, meeting.url))
+        _sub(entry, "title", f"{meeting_kind(meeting, gettext)}: {meeting.body}, {when}")
+        _sub(entry, "link", rel="alternate", type="text/html", href=absolute(config, meeting.url))
+        _sub(entry, "published", iso(meeting_moment(meeting, config)))
+        _sub(entry, "updated", iso(updated_moment(meeting, config)))
+        _sub(entry, "category", term=meeting.body)
+        summary = [f"{meeting.body}, {when}"] + ([meeting.place] if meeting.place else [])
+        _sub(entry, "summary", " – ".join(summary))
+        for item in meeting.items:
+            _item_entry(feed, site, meeting, item, when, gettext)
+    ET.indent(feed)
+    return ET.tostring(feed, encoding="utf-8", xml_declaration=True) + b"\n"
+
+
+def _item_entry(feed: ET.Element, site: Site, meeting: Meeting, item, when: str,
+                gettext: Callable[[str], str]) -> None:
+    config = site.config
+    entry = _sub(feed, "entry")
+    _sub(entry, "id", absolute(config, item.url))
+    item_title = shown_title(item, config, gettext("Closed item"))
+    _sub(entry, "title", f"{item.number} {item_title} ({meeting.body}, {when})")
+    _sub(entry, "link", rel="alternate", type="text/html", href=absolute(config, item.url))
+    _sub(entry, "link", rel="up", type="text/html", href=absolute(config, meeting.url))
+    _sub(entry, "published", iso(meeting_moment(meeting, config)))
+    _sub(entry, "updated", iso(updated_moment(meeting, config, item)))
+    _sub(entry, "category", term=meeting.body)
+    if not item.public:
+        _sub(entry, "summary", gettext("This item is closed. Its content is not published."))
+        return
+    parts = []
+    if item.decision_html:
+        parts.append(f"<h2>{gettext('Decision')}</h2>\n{item.decision_html}")
+    if item.recommendation_html:
+        parts.append(f"<h2>{gettext('Recommendation')}</h2>\n{item.recommendation_html}")
+    if parts:
+        _sub(entry, "content", "\n".join(parts), type="html")
+    else:
+        _sub(entry, "summary", f"{item.number} {item.title}")

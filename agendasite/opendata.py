@@ -1,0 +1,257 @@
+"""Open data: static JSON modelled on OParl 1.1 (System, Body, Meeting, AgendaItem, Paper, File, ...).
+
+Every object is written to the file its `id` names, so ids are working URLs. Closed items carry only
+their number, order and (per `closed_items`) title: no text, no result, no files, no paper.
+See docs/open-data.md.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import mimetypes
+from html.parser import HTMLParser
+from pathlib import Path
+from typing import Any
+
+from .i18n import load_translations
+from .markdown import slugify
+from .model import Annex, Item, Meeting, Site, Table
+from .plan import FilePlan
+from .published import absolute, bodies_of, iso, meeting_moment, shown_title, updated_moment
+from .render import format_short_date
+from .feeds import meeting_kind
+
+SCHEMA = "https://schema.oparl.org/1.1/"
+ROOT = "oparl/"
+EXT = "agendasite:"  # prefix of the keys OParl does not define
+
+
+class _Text(HTMLParser):
+    """Plain text of rendered HTML, one paragraph per block."""
+
+    BLOCKS = {"p", "li", "tr", "h1", "h2", "h3", "h4", "div", "table", "ul", "ol"}
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.blocks: list[list[str]] = [[]]
+
+    def handle_starttag(self, tag: str, attrs: Any) -> None:
+        if tag in self.BLOCKS:
+            self.blocks.append([])
+
+    def handle_data(self, data: str) -> None:
+        self.blocks[-1].append(data)
+
+
+def html_text(html: str) -> list[str]:
+    """The paragraphs of a rendered HTML fragment as plain text."""
+    parser = _Text()
+    parser.feed(html)
+    return [" ".join("".join(b).split()) for b in parser.blocks if "".join(b).strip()]
+
+
+class OpenData:
+    """Collects the OParl objects of a site, keyed by their site-relative file path."""
+
+    def __init__(self, site: Site) -> None:
+        self.site = site
+        self.config = site.config
+        self.gettext = load_translations(self.config.language).gettext
+        self.files: dict[str, Any] = {}
+
+    def url(self, path: str) -> str:
+        return absolute(self.config, ROOT + path)
+
+    def put(self, path: str, obj: dict[str, Any]) -> dict[str, Any]:
+        """Keep `obj` for writing at ROOT + path (which its id names)."""
+        assert obj["id"] == self.url(path)
+        self.files[ROOT + path] = obj
+        return obj
+
+    def listing(self, path: str, objects: list[dict[str, Any]]) -> str:
+        """An OParl external list (one page) at ROOT + path; returns its URL."""
+        self.files[ROOT + path] = {
+            "data": objects,
+            "pagination": {"totalElements": len(objects), "elementsPerPage": max(len(objects), 1),
+                           "currentPage": 1, "totalPages": 1},
+            "links": {},
+        }
+        return self.url(path)
+
+
+def plan_open_data(site: Site) -> list[FilePlan]:
+    """All OParl JSON files of the site (needs base_url: ids are absolute URLs)."""
+    if site.config.base_url is None:
+        return []
+    data = OpenData(site)
+    body_objects = [_body(data, body.slug, body.name, body.meetings) for body in bodies_of(site)]
+    data.put("system.json", {
+        "id": data.url("system.json"), "type": SCHEMA + "System", "oparlVersion": SCHEMA,
+        "name": site.config.title, "body": data.listing("bodies.json", body_objects),
+        "website": absolute(site.config, ""), "web": absolute(site.config, ""),
+    })
+    return [FilePlan(path, (json.dumps(obj, ensure_ascii=False, indent=2) + "\n").encode("utf-8"))
+            for path, obj in sorted(data.files.items())]
+
+
+def _body(data: OpenData, slug: str, name: str, meetings: tuple[Meeting, ...]) -> dict[str, Any]:
+    base = f"body/{slug}"
+    meeting_objects = [_meeting(data, meeting, f"{base}.json") for meeting in meetings]
+    items = [item for meeting in meeting_objects for item in meeting.get("agendaItem", [])]
+    files = [f for item in items for f in item.get("auxiliaryFile", [])]
+    papers = _papers(data, meetings, data.url(f"{base}.json"))
+    body = {
+        "id": data.url(f"{base}.json"), "type": SCHEMA + "Body", "system": data.url("system.json"),
+        "name": name, "website": absolute(data.config, ""),
+        "organization": data.listing(f"{base}/organizations.json", []),
+        "person": data.listing(f"{base}/people.json", []),
+        "meeting": data.listing(f"{base}/meetings.json", meeting_objects),
+        "paper": data.listing(f"{base}/papers.json", papers),
+        "agendaItem": data.listing(f"{base}/agenda-items.json", items),
+        "file": data.listing(f"{base}/files.json", files),
+        "legislativeTerm": [],
+        "web": absolute(data.config, ""),
+    }
+    if meetings:
+        body["modified"] = iso(max(updated_moment(m, data.config) for m in meetings))
+    return data.put(f"{base}.json", body)
+
+
+def _meeting(data: OpenData, meeting: Meeting, body_path: str) -> dict[str, Any]:
+    config = data.config
+    path = f"meeting/{meeting.slug}.json"
+    obj: dict[str, Any] = {
+        "id": data.url(path), "type": SCHEMA + "Meeting",
+        "name": f"{meeting_kind(meeting, data.gettext)}: {meeting.body}, "
+                f"{format_short_date(meeting.date, config.language)}",
+        "meetingState": meeting.status, "cancelled": meeting.status == "cancelled",
+    }
+    if meeting.date.day is not None and meeting.start is not None:
+        obj["start"] = iso(meeting_moment(meeting, config))
+        if meeting.end is not None:
+            obj["end"] = iso(meeting_moment(meeting, config).replace(hour=meeting.end.hour,
+                                                                      minute=meeting.end.minute))
+    obj[EXT + "date"] = meeting.date.iso()
+    obj[EXT + "body"] = data.url(body_path)
+    if meeting.place:
+        key = slugify(meeting.place)
+        obj["location"] = data.put(f"location/{key}.json", {
+            "id": data.url(f"location/{key}.json"), "type": SCHEMA + "Location", "description": meeting.place})
+    obj["agendaItem"] = [_agenda_item(data, meeting, item, order) for order, item in enumerate(meeting.items)]
+    obj["web"] = absolute(config, meeting.url)
+    obj["modified"] = iso(updated_moment(meeting, config))
+    return data.put(path, obj)
+
+
+def _agenda_item(data: OpenData, meeting: Meeting, item: Item, order: int) -> dict[str, Any]:
+    config = data.config
+    path = f"agendaitem/{meeting.slug}/{item.slug}.json"
+    obj: dict[str, Any] = {
+        "id": data.url(path), "type": SCHEMA + "AgendaItem", "meeting": data.url(f"meeting/{meeting.slug}.json"),
+        "number": str(item.number), "order": order,
+        "name": shown_title(item, config, data.gettext("Closed item")), "public": item.public,
+    }
+    if item.public:
+        if item.case:
+            obj["consultation"] = data.url(f"consultation/{meeting.slug}/{item.slug}.json")
+        if item.recommendation_html:
+            obj[EXT + "recommendation"] = "\n\n".join(html_text(item.recommendation_html))
+        if item.decision_html:
+            decision = html_text(item.decision_html)
+            obj["result"] = decision[0] if decision else ""
+            obj["resolutionText"] = "\n\n".join(decision)
+        files = _item_files(data, meeting, item, obj["id"])
+        if files:
+            obj["auxiliaryFile"] = files
+    obj["web"] = absolute(config, item.url)
+    obj["modified"] = iso(updated_moment(meeting, config, item))
+    return data.put(path, obj)
+
+
+def _item_files(data: OpenData, meeting: Meeting, item: Item, item_id: str) -> list[dict[str, Any]]:
+    base = f"file/{meeting.slug}/{item.slug}/"
+    links = {"agendaItem": [item_id], "meeting": [data.url(f"meeting/{meeting.slug}.json")]}
+    out: list[dict[str, Any]] = []
+    used: set[str] = set()
+
+    def key_for(text: str) -> str:
+        key, n = slugify(text), 2
+        while key in used:
+            key, n = f"{slugify(text)}-{n}", n + 1
+        used.add(key)
+        return key
+
+    for table in item.tables:
+        if table.csv_name:
+            out.append(_csv_file(data, base + key_for(Path(table.csv_name).stem) + ".json", table,
+                                 f"{item.url}{table.csv_name}", links))
+    for annex in item.annexes:
+        if not annex.public or annex.kind == "none" or not annex.url:
+            continue
+        path = base + key_for(annex.title) + ".json"
+        out.append(data.put(path, _annex_file(data, path, annex, links)))
+        for table in annex.tables:
+            if table.csv_name and annex.kind in ("page", "funding"):
+                csv_path = base + key_for(f"{annex.title}-{Path(table.csv_name).stem}") + ".json"
+                out.append(_csv_file(data, csv_path, table, f"{annex.url}{table.csv_name}", links))
+    return out
+
+
+def _checksums(raw: bytes) -> dict[str, Any]:
+    return {"size": len(raw), "sha256Checksum": hashlib.sha256(raw).hexdigest(),
+            "sha512Checksum": hashlib.sha512(raw).hexdigest()}
+
+
+def _annex_file(data: OpenData, path: str, annex: Annex, links: dict[str, list[str]]) -> dict[str, Any]:
+    obj: dict[str, Any] = {"id": data.url(path), "type": SCHEMA + "File", "name": annex.title}
+    assert annex.url is not None
+    if annex.kind == "url":
+        obj["accessUrl"] = annex.url
+    elif annex.kind == "file":
+        url = absolute(data.config, annex.url)
+        obj.update(fileName=Path(annex.url).name,
+                   mimeType=mimetypes.guess_type(annex.url)[0] or "application/octet-stream",
+                   accessUrl=url, downloadUrl=url)
+        if annex.source:
+            obj.update(_checksums(Path(annex.source).read_bytes()))
+    else:  # a page or funding annex: a web page of the site
+        obj.update(mimeType="text/html", accessUrl=absolute(data.config, annex.url))
+    obj.update(links)
+    return obj
+
+
+def _csv_file(data: OpenData, path: str, table: Table, url: str, links: dict[str, list[str]]) -> dict[str, Any]:
+    from .tables import table_csv
+
+    raw = table_csv(table, data.config.language)
+    name = table.caption_text or Path(url).name
+    obj = {"id": data.url(path), "type": SCHEMA + "File", "name": name, "fileName": Path(url).name,
+           "mimeType": "text/csv", "accessUrl": absolute(data.config, url),
+           "downloadUrl": absolute(data.config, url), **_checksums(raw), **links}
+    return data.put(path, obj)
+
+
+def _papers(data: OpenData, meetings: tuple[Meeting, ...], body_id: str) -> list[dict[str, Any]]:
+    """One Paper per case number, with a Consultation per item that treated it (oldest first)."""
+    cases: dict[str, list[tuple[Meeting, Item]]] = {}
+    for meeting in sorted(meetings, key=lambda m: (m.date.as_date(), m.slug)):
+        for item in meeting.items:
+            if item.public and item.case:
+                cases.setdefault(item.case, []).append((meeting, item))
+    papers = []
+    for case, uses in sorted(cases.items()):
+        path = f"paper/{slugify(case)}.json"
+        first_meeting, first_item = uses[0]
+        consultations = [data.put(f"consultation/{m.slug}/{i.slug}.json", {
+            "id": data.url(f"consultation/{m.slug}/{i.slug}.json"), "type": SCHEMA + "Consultation",
+            "paper": data.url(path), "agendaItem": data.url(f"agendaitem/{m.slug}/{i.slug}.json"),
+            "meeting": data.url(f"meeting/{m.slug}.json"),
+        }) for m, i in uses]
+        paper = {"id": data.url(path), "type": SCHEMA + "Paper", "body": body_id, "name": first_item.title,
+                 "reference": case}
+        if first_meeting.date.day is not None:
+            paper["date"] = first_meeting.date.iso()
+        paper.update(consultation=consultations, web=absolute(data.config, uses[-1][1].url))
+        papers.append(data.put(path, paper))
+    return papers
