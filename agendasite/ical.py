@@ -48,8 +48,9 @@ def render_calendar(site: Site, meetings: tuple[Meeting, ...], title: str, name:
                             uid=absolute(config, name), url=absolute(config, name), language=config.language)
     for meeting in sorted(meetings, key=lambda m: (m.date.as_date(), m.start or dt.time(0), m.slug)):
         calendar.add_component(meeting_event(site, meeting))
-    if any(m.start is not None and m.date.day is not None for m in meetings):
-        calendar.add_missing_timezones()
+    timed = [m.date.as_date() for m in meetings if m.start is not None and m.date.day is not None]
+    if timed:  # the VTIMEZONE covers the years of the meetings, so the file stays small
+        calendar.add_missing_timezones(dt.date(min(timed).year, 1, 1), dt.date(max(timed).year + 1, 12, 31))
     return calendar.to_ical()
 
 
@@ -59,7 +60,7 @@ def meeting_event(site: Site, meeting: Meeting) -> Event:
     gettext = load_translations(config.language).gettext
     url = absolute(config, meeting.url)
     when = format_short_date(meeting.date, config.language)
-    summary = f"{meeting.body}: {meeting.title}" if meeting.title else meeting.body
+    summary = f"{gettext('Cancelled')}: {meeting.body}" if meeting.status == "cancelled" else meeting.body
     description = [f"{meeting_kind(meeting, gettext)}: {meeting.body}, {when}", url]
     start: dt.date | dt.datetime
     end: dt.date | dt.datetime | None

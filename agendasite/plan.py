@@ -6,7 +6,8 @@ from dataclasses import dataclass, field
 from itertools import groupby
 from typing import Any
 
-from .model import Annex, Item, Meeting, Site
+from .published import bodies_of
+from .model import Annex, Item, Meeting, Site, SubSection
 
 
 @dataclass(frozen=True, slots=True)
@@ -53,15 +54,30 @@ def plan_site(site: Site) -> tuple[list[PagePlan], list[FilePlan]]:
     from .payers import collect_payers, plan_payers
 
     payers = collect_payers(site)
-    pages.append(PagePlan("", "index.html", {"upcoming": upcoming, "archive": archive, "payers": payers},
-                          site.config.title))
+    bodies = bodies_of(site) if len({m.body for m in site.meetings}) > 1 else []
+    pages.append(PagePlan("", "index.html", {"upcoming": upcoming, "archive": archive, "payers": payers,
+                                             "bodies": bodies}, site.config.title))
     home = Crumb(site.config.title, "")
     for meeting in site.meetings:
         pages.extend(_plan_meeting(meeting, home))
         files.extend(_files_of_meeting(meeting, site.config.language))
     pages.extend(plan_payers(payers, home))
+    if site.config.search:
+        pages.append(PagePlan("search/", "search.html", {"meetings": site.meetings, "crumbs": (home,)}, ""))
     pages.append(PagePlan("404.html", "404.html", {}, ""))
     return pages, files
+
+
+def reading_order(item: Item) -> list[tuple[SubSection, bool]]:
+    """Sub-sections as the item page shows them, flagged if the decision: it follows the recommendation."""
+    subs = list(item.subsections)
+    decision = next((s for s in subs if item.decision_html is not None and s.html == item.decision_html), None)
+    recommendation = next((s for s in subs if item.recommendation_html is not None
+                           and s.html == item.recommendation_html and s is not decision), None)
+    if decision is not None and recommendation is not None:
+        subs.remove(decision)
+        subs.insert(subs.index(recommendation) + 1, decision)
+    return [(s, s is decision) for s in subs]
 
 
 def meeting_heading(meeting: Meeting) -> str:
@@ -79,7 +95,7 @@ def _plan_meeting(meeting: Meeting, home: Crumb) -> list[PagePlan]:
         following = items[index + 1] if index + 1 < len(items) else None
         pages.append(PagePlan(item.url, "item.html", {
             "meeting": meeting, "item": item, "previous": previous, "next": following,
-            "crumbs": crumbs + (meeting_crumb,),
+            "crumbs": crumbs + (meeting_crumb,), "subsections": reading_order(item),
         }, f"{item.number} {item.title}"))
     pages.append(PagePlan(meeting.annex_index_url, "annex_index.html",
                           {"meeting": meeting, "crumbs": crumbs + (meeting_crumb,)}, meeting.body))
