@@ -13,6 +13,7 @@
       processResult: function (result) {
         if (result.meta && result.meta.meeting) {
           result.meta.title = result.meta.title + " \u2013 " + result.meta.meeting;
+          delete result.meta.meeting;
         }
         return result;
       }
