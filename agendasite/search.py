@@ -29,8 +29,10 @@ def index_search(staging: Path, site: Site, diags: Diagnostics) -> None:
     except ImportError:
         diags.error(where, None, "search is on, but the Pagefind Python package is not installed", INSTALL_HINT)
         return
-    if get_executable() is None:
-        diags.error(where, None, "search is on, but the Pagefind binary was not found", INSTALL_HINT)
+    binary = get_executable()
+    if binary is None or not Path(binary).is_file():
+        found = f" (looked for {binary})" if binary is not None else ""
+        diags.error(where, None, f"search is on, but the Pagefind binary was not found{found}", INSTALL_HINT)
         return
     try:
         pages = asyncio.run(_index(staging))
