@@ -96,3 +96,15 @@ def tiny_site(tmp_path: Path) -> Path:
 def copy_tree(src: Path, dst: Path) -> Path:
     shutil.copytree(src, dst)
     return dst
+
+
+SITES = Path(__file__).resolve().parent / "sites"
+
+
+@pytest.fixture(scope="session")
+def minutes_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """tests/sites/minutes (decisions, a closed item, two bodies, month-only and cancelled meetings), built once."""
+    out = tmp_path_factory.mktemp("minutes") / "site"
+    result = run_build(SITES / "minutes" / "site_config.yml", out)
+    assert result.ok, [d for d in result.diagnostics.sorted() if d.severity == "error"]
+    return out
