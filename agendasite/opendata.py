@@ -85,7 +85,8 @@ def plan_open_data(site: Site) -> list[FilePlan]:
     if site.config.base_url is None:
         return []
     data = OpenData(site)
-    body_objects = [_body(data, body.slug, body.name, body.meetings) for body in bodies_of(site)]
+    papers = _papers(data, site.meetings)
+    body_objects = [_body(data, body.slug, body.name, body.meetings, papers) for body in bodies_of(site)]
     data.put("system.json", {
         "id": data.url("system.json"), "type": SCHEMA + "System", "oparlVersion": SCHEMA,
         "name": site.config.title, "body": data.listing("bodies.json", body_objects),
@@ -95,12 +96,14 @@ def plan_open_data(site: Site) -> list[FilePlan]:
             for path, obj in sorted(data.files.items())]
 
 
-def _body(data: OpenData, slug: str, name: str, meetings: tuple[Meeting, ...]) -> dict[str, Any]:
+def _body(data: OpenData, slug: str, name: str, meetings: tuple[Meeting, ...],
+          all_papers: list[dict[str, Any]]) -> dict[str, Any]:
     base = f"body/{slug}"
     meeting_objects = [_meeting(data, meeting, f"{base}.json") for meeting in meetings]
     items = [item for meeting in meeting_objects for item in meeting.get("agendaItem", [])]
     files = [f for item in items for f in item.get("auxiliaryFile", [])]
-    papers = _papers(data, meetings, data.url(f"{base}.json"))
+    ids = {m["id"] for m in meeting_objects}
+    papers = [p for p in all_papers if any(c["meeting"] in ids for c in p["consultation"])]
     body = {
         "id": data.url(f"{base}.json"), "type": SCHEMA + "Body", "system": data.url("system.json"),
         "name": name, "website": absolute(data.config, ""),
@@ -232,8 +235,8 @@ def _csv_file(data: OpenData, path: str, table: Table, url: str, links: dict[str
     return data.put(path, obj)
 
 
-def _papers(data: OpenData, meetings: tuple[Meeting, ...], body_id: str) -> list[dict[str, Any]]:
-    """One Paper per case number, with a Consultation per item that treated it (oldest first)."""
+def _papers(data: OpenData, meetings: tuple[Meeting, ...]) -> list[dict[str, Any]]:
+    """One Paper per case number, with a Consultation per item that treated it (oldest first), in any body."""
     cases: dict[str, list[tuple[Meeting, Item]]] = {}
     for meeting in sorted(meetings, key=lambda m: (m.date.as_date(), m.slug)):
         for item in meeting.items:
@@ -248,6 +251,7 @@ def _papers(data: OpenData, meetings: tuple[Meeting, ...], body_id: str) -> list
             "paper": data.url(path), "agendaItem": data.url(f"agendaitem/{m.slug}/{i.slug}.json"),
             "meeting": data.url(f"meeting/{m.slug}.json"),
         }) for m, i in uses]
+        body_id = data.url(f"body/{slugify(first_meeting.body)}.json")
         paper = {"id": data.url(path), "type": SCHEMA + "Paper", "body": body_id, "name": first_item.title,
                  "reference": case}
         if first_meeting.date.day is not None:
