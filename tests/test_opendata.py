@@ -141,9 +141,9 @@ def test_papers_are_case_numbers_with_their_consultations(minutes_site: Path):
     assert treated == [BASE + f"oparl/agendaitem/{HELD}/1-1-budgetopfolgning.json",
                        BASE + "oparl/agendaitem/2024-06-kkr-hovedstaden/1-1-budgetopfolgning.json"]
     assert not (minutes_site / "oparl/paper/sag-2024-00999.json").exists()  # the closed item's case
-    for body in ("okonomiudvalget", "kkr-hovedstaden"):  # both bodies treated the case
+    for body in ("okonomiudvalget", "kkr-hovedstaden"):  # both bodies list the case they treated
         listed = json.loads((minutes_site / f"oparl/body/{body}/papers.json").read_text("utf-8"))["data"]
-        assert [p["id"] for p in listed] == [paper["id"]]
+        assert paper["id"] in [p["id"] for p in listed]
 
 
 def test_embedded_agenda_items_in_json(built_site: Path):
