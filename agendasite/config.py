@@ -40,6 +40,9 @@ def load_config(path: Path, diags: Diagnostics, overrides: dict | None = None) -
     base_url = values.get("base_url")
     if base_url and not base_url.endswith("/"):
         base_url += "/"
+    if not base_url:
+        diags.note(rel, None, "base_url is not set: the feed, calendar, sitemap and open data need the site's "
+                   "address and are left out", "set base_url to the address the site is published at")
     return Config(
         title=values["title"], description=values.get("description"), language=values["language"],
         base_url=base_url, root=str(root),
