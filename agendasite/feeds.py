@@ -8,7 +8,7 @@ from typing import Callable
 from .i18n import load_translations
 from .model import Meeting, Site
 from .plan import FilePlan
-from .published import absolute, bodies_of, iso, meeting_moment, shown_title, updated_moment
+from .published import absolute, iso, meeting_moment, shown_title, site_and_body_files, updated_moment
 from .render import format_short_date
 
 ATOM = "http://www.w3.org/2005/Atom"
@@ -23,15 +23,7 @@ def feed_name(body_slug: str | None) -> str:
 
 def plan_feeds(site: Site) -> list[FilePlan]:
     """The site's feed, plus one per body when the site holds several bodies."""
-    if site.config.base_url is None:
-        return []
-    files = [FilePlan(FEED, render_feed(site, site.meetings, site.config.title, FEED))]
-    bodies = bodies_of(site)
-    if len(bodies) > 1:
-        for body in bodies:
-            name = feed_name(body.slug)
-            files.append(FilePlan(name, render_feed(site, body.meetings, f"{site.config.title}: {body.name}", name)))
-    return files
+    return site_and_body_files(site, feed_name, render_feed)
 
 
 def _sub(parent: ET.Element, tag: str, text: str | None = None, **attrs: str) -> ET.Element:

@@ -15,7 +15,7 @@ from .i18n import load_translations
 from .markdown import slugify
 from .model import Meeting, Site
 from .plan import FilePlan
-from .published import absolute, bodies_of, meeting_moment, updated_moment, zone
+from .published import absolute, meeting_moment, site_and_body_files, updated_moment, zone
 from .render import format_short_date
 from .feeds import meeting_kind
 
@@ -29,16 +29,7 @@ def calendar_name(body_slug: str | None) -> str:
 
 def plan_calendars(site: Site) -> list[FilePlan]:
     """The site's calendar, plus one per body when the site holds several bodies."""
-    if site.config.base_url is None:
-        return []
-    files = [FilePlan(CALENDAR, render_calendar(site, site.meetings, site.config.title, CALENDAR))]
-    bodies = bodies_of(site)
-    if len(bodies) > 1:
-        for body in bodies:
-            name = calendar_name(body.slug)
-            files.append(FilePlan(name, render_calendar(site, body.meetings, f"{site.config.title}: {body.name}",
-                                                        name)))
-    return files
+    return site_and_body_files(site, calendar_name, render_calendar)
 
 
 def render_calendar(site: Site, meetings: tuple[Meeting, ...], title: str, name: str) -> bytes:

@@ -6,8 +6,8 @@ from dataclasses import dataclass, field
 from itertools import groupby
 from typing import Any
 
-from .published import bodies_of
 from .model import Annex, Item, Meeting, Site, SubSection
+from .published import bodies_of
 
 
 @dataclass(frozen=True, slots=True)

@@ -9,9 +9,13 @@ from __future__ import annotations
 import datetime as dt
 import zoneinfo
 from dataclasses import dataclass
+from typing import TYPE_CHECKING, Callable
 
 from .markdown import slugify
 from .model import Config, Item, Meeting, Site
+
+if TYPE_CHECKING:
+    from .plan import FilePlan
 
 
 @dataclass(frozen=True, slots=True)
@@ -35,6 +39,22 @@ def bodies_of(site: Site) -> list[Body]:
     for meeting in site.meetings:
         names.setdefault(meeting.body, []).append(meeting)
     return [Body(slugify(name), name, tuple(meetings)) for name, meetings in names.items()]
+
+
+def site_and_body_files(site: Site, name_of: Callable[[str | None], str],
+                        render: Callable[[Site, tuple[Meeting, ...], str, str], bytes]) -> list[FilePlan]:
+    """One file for the whole site and, when it holds several bodies, one per body (feeds, calendars)."""
+    from .plan import FilePlan  # plan uses bodies_of: import here, not at the top
+
+    if site.config.base_url is None:
+        return []
+    files = [FilePlan(name_of(None), render(site, site.meetings, site.config.title, name_of(None)))]
+    bodies = bodies_of(site)
+    if len(bodies) > 1:
+        for body in bodies:
+            name = name_of(body.slug)
+            files.append(FilePlan(name, render(site, body.meetings, f"{site.config.title}: {body.name}", name)))
+    return files
 
 
 def zone(config: Config) -> zoneinfo.ZoneInfo:

@@ -101,10 +101,15 @@ def copy_tree(src: Path, dst: Path) -> Path:
 SITES = Path(__file__).resolve().parent / "sites"
 
 
+def build_test_site(name: str, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Build tests/sites/<name> into a temporary folder; the build must succeed."""
+    out = tmp_path_factory.mktemp(name) / "site"
+    result = run_build(SITES / name / "site_config.yml", out)
+    assert result.ok, [d for d in result.diagnostics.sorted() if d.severity == "error"]
+    return out
+
+
 @pytest.fixture(scope="session")
 def minutes_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """tests/sites/minutes (decisions, a closed item, two bodies, month-only and cancelled meetings), built once."""
-    out = tmp_path_factory.mktemp("minutes") / "site"
-    result = run_build(SITES / "minutes" / "site_config.yml", out)
-    assert result.ok, [d for d in result.diagnostics.sorted() if d.severity == "error"]
-    return out
+    return build_test_site("minutes", tmp_path_factory)

@@ -12,7 +12,7 @@ from bs4 import BeautifulSoup
 
 from agendasite.i18n import LOCALE_DIR
 
-from .conftest import ROOT, SITES, run_build, soup
+from .conftest import ROOT, build_test_site, run_build, soup
 
 # Danish words Babel writes in dates and times, which no catalog holds
 DANISH_DATE_WORDS = ["januar", "februar", "marts", "maj", "juni", "juli", "oktober", "december", "mandag",
@@ -38,10 +38,8 @@ def danish_interface_words() -> list[str]:
 
 @pytest.fixture(scope="module")
 def english_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    out = tmp_path_factory.mktemp("english") / "site"
-    result = run_build(SITES / "english" / "site_config.yml", out)
-    assert result.ok, [d for d in result.diagnostics.sorted() if d.severity == "error"]
-    return out
+    """tests/sites/english built with `language: en`."""
+    return build_test_site("english", tmp_path_factory)
 
 
 def _page_texts(path: Path) -> list[str]:
