@@ -51,7 +51,7 @@ def make_environment(config: Config) -> Environment:
     env.filters["number"] = lambda v, decimals=0: format_number(v, locale, decimals)
     env.filters["filesize"] = lambda n: format_filesize(n, locale)
     env.globals["language"] = locale
-    env.globals["og_locale"] = {"da": "da_DK", "en": "en_GB"}.get(locale, locale)
+    env.globals["og_locale"] = {"da": "da_DK", "en": "en_US"}.get(locale, locale)
     return env
 
 

@@ -99,7 +99,7 @@ def test_english_dates_numbers_and_words(english_site: Path):
     assert total == ["Total", "1,230.5", "7.5"]
     assert [h.get_text() for h in item.find("article").find_all("h2")] == [
         "Background", "Recommendation", "Decision", "Details", "Annexes"]
-    assert item.find("meta", property="og:locale")["content"] == "en_GB"
+    assert item.find("meta", property="og:locale")["content"] == "en_US"
     feed = (english_site / "feed.xml").read_text("utf-8")
     assert "<title>Minutes: Finance committee, May 14, 2024</title>" in feed and 'xml:lang="en"' in feed
     entry = json.loads((english_site / "pagefind" / "pagefind-entry.json").read_text("utf-8"))

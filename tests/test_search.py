@@ -36,7 +36,7 @@ def test_index_covers_meetings_items_and_annex_pages(built_site: Path):
     assert loan["meta"]["meeting"] == "KKR Hovedstaden, 6. september 2024"
     assert "lånepuljen" in loan["content"] and "SAG-2024-02570" in loan["content"]
     assert "Gå til indholdet" not in loan["content"]  # header, breadcrumbs and footer are not indexed
-    assert loan["filters"] == {"Udvalg": ["KKR Hovedstaden"]}
+    assert loan["filters"] == {}  # Pagefind writes filters in arbitrary order: none, so the index is reproducible
     for name in ("pagefind.js", "pagefind-ui.js", "pagefind-ui.css"):
         assert (built_site / "pagefind" / name).is_file()
 
