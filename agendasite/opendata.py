@@ -192,11 +192,13 @@ def _item_files(data: OpenData, meeting: Meeting, item: Item, item_id: str) -> l
     for annex in item.annexes:
         if not annex.public or annex.kind == "none" or not annex.url:
             continue
-        path = base + key_for(annex.title) + ".json"
+        # named after the published file or page (stable like its URL); external links after their title
+        name = annex.title if annex.kind == "url" else Path(annex.url.rstrip("/")).name
+        path = base + key_for(name) + ".json"
         out.append(data.put(path, _annex_file(data, path, annex, links)))
         for table in annex.tables:
             if table.csv_name and annex.kind in ("page", "funding"):
-                csv_path = base + key_for(f"{annex.title}-{Path(table.csv_name).stem}") + ".json"
+                csv_path = base + key_for(f"{name}-{Path(table.csv_name).stem}") + ".json"
                 out.append(_csv_file(data, csv_path, table, f"{annex.url}{table.csv_name}", links))
     return out
 

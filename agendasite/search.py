@@ -7,14 +7,14 @@ a search page that cannot work; `search: false` in site_config.yml leaves search
 
 from __future__ import annotations
 
-import asyncio
+import json
+import subprocess
 from pathlib import Path
 
 from .diagnostics import Diagnostics
 from .model import Site
 
 INDEX_DIR = "pagefind"
-SEARCH_URL = "search/"
 INSTALL_HINT = ("install it with: pip install 'pagefind[extended]' (a dependency of agendasite), or set "
                 "PAGEFIND_BINARY_PATH to a pagefind binary; or set 'search: false' in site_config.yml")
 
@@ -35,9 +35,10 @@ def index_search(staging: Path, site: Site, diags: Diagnostics) -> None:
         diags.error(where, None, f"search is on, but the Pagefind binary was not found{found}", INSTALL_HINT)
         return
     try:
-        pages = asyncio.run(_index(staging))
-    except Exception as exc:  # the indexer runs as a subprocess: report its failure, never publish without it
-        diags.error(where, None, f"the search indexer (Pagefind) failed: {type(exc).__name__}: {exc}",
+        pages = _index(Path(binary), staging)
+    except (OSError, subprocess.SubprocessError, ValueError, KeyError) as exc:
+        detail = getattr(exc, "stderr", None) or getattr(exc, "stdout", None) or str(exc)
+        diags.error(where, None, f"the search indexer (Pagefind) failed: {str(detail).strip()[-500:]}",
                     "run the build again; if it keeps failing, set 'search: false' and report the problem")
         return
     if pages == 0 and any(m.items for m in site.meetings):
@@ -45,9 +46,14 @@ def index_search(staging: Path, site: Site, diags: Diagnostics) -> None:
                     "the templates must mark the searchable part of a page with data-pagefind-body")
 
 
-async def _index(staging: Path) -> int:
-    from pagefind.index import PagefindIndex
+def _index(binary: Path, staging: Path) -> int:
+    """Run the Pagefind command over the staged site; returns the number of pages indexed.
 
-    async with PagefindIndex(config={"output_path": str(staging / INDEX_DIR)}) as index:
-        result = await index.add_directory(str(staging))
-        return int(result.get("page_count", 0))
+    The command, not Pagefind's Python service API: the service is stopped as soon as it has answered the
+    write request and can leave files half-written (an empty pagefind-ui.css was seen); the command exits
+    only when every file is written.
+    """
+    subprocess.run([str(binary), "--site", str(staging), "--output-subdir", INDEX_DIR, "--quiet"],
+                   check=True, capture_output=True, text=True, timeout=600)
+    entry = json.loads((staging / INDEX_DIR / "pagefind-entry.json").read_text("utf-8"))
+    return sum(int(language.get("page_count", 0)) for language in entry["languages"].values())

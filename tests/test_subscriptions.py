@@ -104,12 +104,19 @@ def test_calendar_events_match_the_meetings(minutes_site: Path):
 
 
 def test_embedded_agenda_in_feed_and_calendar(built_site: Path):
-    base = "https://example.org/kkr-hovedstaden/2024-09-06-kkr-hovedstaden/"
+    root = "https://example.org/kkr-hovedstaden/"
+    base = root + "2024-09-06-kkr-hovedstaden/"
     feed = _feed(built_site)
-    assert len(feed.entries) == 1 + 14
+    meetings = [p.parent for p in built_site.glob("20*/index.html")]
+    items = [p.parent for m in meetings for p in m.glob("*/index.html") if p.parent.name != "bilag"]
+    expected = {root + p.relative_to(built_site).as_posix() + "/" for p in meetings + items}
+    assert {e.id for e in feed.entries} == expected and len(feed.entries) == len(expected)
+    assert len(meetings) == 2 and len(items) > 14
     loan = {e.id: e for e in feed.entries}[base + "3-4-opfolgning-pa-lanepuljen/"]
     assert loan.title == "3.4 Opfølgning på lånepuljen til botilbud 2024-2026 (KKR Hovedstaden, 6. september 2024)"
-    (event,) = _calendar(built_site).walk("VEVENT")
+    events = {str(e["UID"]): e for e in _calendar(built_site).walk("VEVENT")}
+    assert set(events) == {root + "2024-09-06-kkr-hovedstaden/", root + "2024-04-kkr-hovedstaden/"}
+    event = events[base]
     assert event.start == dt.datetime(2024, 9, 6, 10, 0, tzinfo=CPH)
     assert str(event["LOCATION"]) == "Glostrup Park Hotel, Hovedvejen 41, 2600 Glostrup"
     assert str(event["URL"]) == base
