@@ -47,8 +47,7 @@ def _page_texts(path: Path) -> list[str]:
     doc = BeautifulSoup(path.read_text("utf-8"), "html.parser")
     texts = [doc.get_text(" ")]
     for tag in doc.find_all(True):
-        for attribute in ("title", "aria-label", "content", "alt", "placeholder", "data-pagefind-filter",
-                          "data-closed-label"):
+        for attribute in ("title", "aria-label", "content", "alt", "placeholder"):
             if tag.get(attribute):
                 texts.append(str(tag[attribute]))
     return texts

@@ -18,8 +18,19 @@
         return result;
       }
     });
+    label(element, 0);
     var query = new URLSearchParams(window.location.search).get("q");
     if (query) { ui.triggerSearch(query); }
+  }
+  /* Pagefind's field has only a title; name it by the page's lead text, so it has a proper label. */
+  function label(element, tries) {
+    var input = element.querySelector("input");
+    if (input) {
+      input.setAttribute("aria-labelledby", element.getAttribute("data-labelledby"));
+      input.setAttribute("type", "search");
+    } else if (tries < 50) {
+      window.requestAnimationFrame(function () { label(element, tries + 1); });
+    }
   }
   if (document.readyState === "loading") {
     document.addEventListener("DOMContentLoaded", start);
