@@ -31,5 +31,6 @@ def plan_sitemap(site: Site) -> list[FilePlan]:
             ET.SubElement(entry, f"{{{SITEMAP_NS}}}lastmod").text = moment.date().isoformat()
     ET.indent(urlset)
     sitemap = ET.tostring(urlset, encoding="utf-8", xml_declaration=True) + b"\n"
-    robots = f"User-agent: *\nAllow: /\n\nSitemap: {absolute(site.config, 'sitemap.xml')}\n"
+    sitemaps = ["sitemap.xml"] + (["handbook/sitemap.xml"] if site.config.handbook else [])  # MkDocs writes its own
+    robots = "User-agent: *\nAllow: /\n\n" + "".join(f"Sitemap: {absolute(site.config, s)}\n" for s in sitemaps)
     return [FilePlan("sitemap.xml", sitemap), FilePlan("robots.txt", robots.encode("utf-8"))]

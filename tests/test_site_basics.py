@@ -12,7 +12,8 @@ SITEMAP = "{http://www.sitemaps.org/schemas/sitemap/0.9}"
 
 
 def html_pages(site: Path) -> list[Path]:
-    return sorted(p for p in site.rglob("*.html") if "pagefind" not in p.relative_to(site).parts)
+    """The site's own pages (the handbook under handbook/ is MkDocs' and has its own sitemap)."""
+    return sorted(p for p in site.rglob("*.html") if not {"pagefind", "handbook"} & set(p.relative_to(site).parts))
 
 
 def _url_of(site: Path, page: Path) -> str:
@@ -33,6 +34,7 @@ def test_sitemap_lists_every_page_but_the_404(built_site: Path):
 def test_robots_points_to_the_sitemap(built_site: Path):
     lines = (built_site / "robots.txt").read_text("utf-8").splitlines()
     assert "User-agent: *" in lines and f"Sitemap: {BASE}sitemap.xml" in lines
+    assert f"Sitemap: {BASE}handbook/sitemap.xml" in lines and (built_site / "handbook" / "sitemap.xml").is_file()
 
 
 def test_every_page_has_lang_canonical_description_and_open_graph(built_site: Path):
