@@ -6,7 +6,7 @@ import xml.etree.ElementTree as ET
 from typing import Callable
 
 from .i18n import load_translations
-from .model import Meeting, Site
+from .model import Item, Meeting, Site
 from .plan import FilePlan
 from .published import absolute, iso, meeting_moment, shown_title, site_and_body_files, updated_moment
 from .render import format_short_date
@@ -73,7 +73,7 @@ def render_feed(site: Site, meetings: tuple[Meeting, ...], title: str, name: str
     return ET.tostring(feed, encoding="utf-8", xml_declaration=True) + b"\n"
 
 
-def _item_entry(feed: ET.Element, site: Site, meeting: Meeting, item, when: str,
+def _item_entry(feed: ET.Element, site: Site, meeting: Meeting, item: Item, when: str,
                 gettext: Callable[[str], str]) -> None:
     config = site.config
     entry = _sub(feed, "entry")

@@ -39,6 +39,8 @@ class _Text(HTMLParser):
     def handle_starttag(self, tag: str, attrs: Any) -> None:
         if tag in self.BLOCKS:
             self.blocks.append([])
+        elif tag in ("td", "th", "br"):
+            self.blocks[-1].append(" ")
 
     def handle_data(self, data: str) -> None:
         self.blocks[-1].append(data)
