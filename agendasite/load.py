@@ -11,6 +11,8 @@ from typing import Callable
 from markdown_it import MarkdownIt
 
 from .diagnostics import Diagnostics
+from .sanitize import ENV_KEY
+from .sitelinks import LinkCollector
 from .markdown import RenderContext, Rendered, make_parser, render_document, slugify
 from .model import Annex, Config, Item, Meeting, Section, Site, SubSection
 from .schema import ItemNumber, Record, check
@@ -33,6 +35,9 @@ class LoadContext:
     content: Path
     cwd: Path
     data: dict = field(default_factory=dict)  # content/data files by name (agendasite.data.DataTable)
+    links: LinkCollector | None = None
+    current: str = ""  # the file being read, named if an internal error happens
+    number_lines: dict[str, int] = field(default_factory=dict)  # item file -> line of its 'number' key
 
     def rel(self, path: Path) -> str:
         """The path as shown in messages: relative to the working folder when possible."""
@@ -42,10 +47,11 @@ class LoadContext:
             return str(path)
 
 
-def load_site(config: Config, diags: Diagnostics, gettext: Callable[[str], str], today: dt.date) -> Site:
+def load_site(config: Config, diags: Diagnostics, gettext: Callable[[str], str], today: dt.date,
+              links: LinkCollector | None = None) -> Site:
     """Read every meeting under content/; errors go to `diags`."""
     content = Path(config.content_dir)
-    ctx = LoadContext(config, diags, make_parser(), gettext, content, Path.cwd().resolve())
+    ctx = LoadContext(config, diags, make_parser(), gettext, content, Path.cwd().resolve(), links=links)
     meetings: list[Meeting] = []
     if not content.is_dir():
         diags.error(ctx.rel(content), None, "the content folder does not exist",
@@ -57,7 +63,12 @@ def load_site(config: Config, diags: Diagnostics, gettext: Callable[[str], str],
     for folder in sorted(p for p in content.iterdir() if p.is_dir()):
         if folder.name == DATA_DIR or folder.name.startswith((".", "_")):
             continue
-        meeting = load_meeting(folder, ctx)
+        ctx.current = ctx.rel(folder)
+        try:
+            meeting = load_meeting(folder, ctx)
+        except Exception as exc:  # name the file for the internal-error message (pipeline.build)
+            exc.agendasite_path = ctx.current  # type: ignore[attr-defined]
+            raise
         if meeting is not None and meeting.public:
             meetings.append(meeting)
     meetings.sort(key=lambda m: (m.date.as_date(), m.start or dt.time(0), m.slug), reverse=True)
@@ -66,6 +77,7 @@ def load_site(config: Config, diags: Diagnostics, gettext: Callable[[str], str],
 
 def _read(path: Path, ctx: LoadContext, front_required: bool = True) -> SourceFile | None:
     rel = ctx.rel(path)
+    ctx.current = rel
     try:
         return read_source(path, rel, front_required)
     except SourceError as exc:
@@ -76,7 +88,8 @@ def _read(path: Path, ctx: LoadContext, front_required: bool = True) -> SourceFi
 
 
 def _render(text: str, src: SourceFile, ctx: LoadContext, csv_base: str = "") -> Rendered:
-    rctx = RenderContext(src.rel, src.body_line - 1, ctx.config.language, ctx.diags, ctx.gettext, csv_base)
+    rctx = RenderContext(src.rel, src.body_line - 1, ctx.config.language, ctx.diags, ctx.gettext, csv_base,
+                         ctx.links)
     return render_document(ctx.md, text, rctx)
 
 
@@ -111,7 +124,9 @@ def load_meeting(folder: Path, ctx: LoadContext) -> Meeting | None:
             continue
         sections_decl[number] = (title, sec.line("number"))
     preamble = _render(src.body, src, ctx)
-    notes = tuple(ctx.md.renderInline(text) for text, _ in rec.get("notes", []))
+    notes = tuple(ctx.md.renderInline(text, {ENV_KEY: RenderContext(src.rel, pos.line - 1, ctx.config.language,
+                                                                     ctx.diags, ctx.gettext, "", ctx.links)})
+                  for text, pos in rec.get("notes", []))
 
     items: list[Item] = []
     for path in sorted(folder.glob("*.md")):
@@ -139,16 +154,33 @@ def _check_items(items: list[Item], sections: dict[int, tuple[str, int]], meetin
     seen: dict[ItemNumber, Item] = {}
     for item in sorted(items, key=lambda it: it.source):
         if item.number in seen:
-            ctx.diags.error(item.source, 2, f"item number {item.number} is also used by {seen[item.number].source}",
+            ctx.diags.error(item.source, ctx.number_lines.get(item.source, 2), f"item number {item.number} is also used by {seen[item.number].source}",
                             "give each item its own number")
         else:
             seen[item.number] = item
         if item.number.section not in sections:
             declared = ", ".join(str(n) for n in sorted(sections)) or "none"
-            ctx.diags.error(item.source, 2, f"item {item.number} belongs to section {item.number.section}, "
+            ctx.diags.error(item.source, ctx.number_lines.get(item.source, 2), f"item {item.number} belongs to section {item.number.section}, "
                             f"which {meeting.rel} does not declare (declared: {declared})",
                             f"add section {item.number.section} to 'sections' in {meeting.rel}, "
                             "or correct the item number")
+    _check_gaps(seen, sections, meeting, ctx)
+
+
+def _check_gaps(seen: dict[ItemNumber, Item], sections: dict[int, tuple[str, int]], meeting: SourceFile,
+                ctx: LoadContext) -> None:
+    """Numbers within a section run 1, 2, 3, ...: a gap is probably a missing item file (a warning)."""
+    for section in sorted(sections):
+        numbers = sorted(n for n in seen if n.section == section)
+        expected = 1
+        for number in numbers:
+            if number.index > expected:
+                missing = ", ".join(f"{section}.{i}" for i in range(expected, number.index))
+                ctx.diags.warning(seen[number].source, ctx.number_lines.get(seen[number].source, 2), f"item {number} follows "
+                                  f"{f'{section}.{expected - 1}' if expected > 1 else f'the start of section {section}'}"
+                                  f"; no item has the number {missing}",
+                                  "add the missing item, or renumber the items of the section")
+            expected = number.index + 1
 
 
 def load_item(path: Path, meeting_slug: str, ctx: LoadContext) -> Item | None:
@@ -165,6 +197,7 @@ def load_item(path: Path, meeting_slug: str, ctx: LoadContext) -> Item | None:
     if rec is None or "number" not in rec.values or "title" not in rec.values:
         return None
     url = f"{meeting_slug}/{slug}/"
+    ctx.number_lines[src.rel] = rec.line("number")
     public = rec.get("public", True)
     annexes = tuple(a for a in (_load_annex(entry, path.parent, meeting_slug, src, ctx, public)
                                 for entry in rec.get("annexes", [])) if a is not None)

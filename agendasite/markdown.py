@@ -12,6 +12,8 @@ from markdown_it.token import Token
 from mdit_py_plugins.anchors import anchors_plugin
 
 from .diagnostics import Diagnostics
+from .sanitize import ENV_KEY, sanitize_plugin
+from .sitelinks import LinkCollector, links_plugin
 from .model import SubSection, Table
 from .tables import RawCell, TableContext, compute_table, render_table_html, split_caption
 
@@ -33,6 +35,8 @@ def make_parser() -> MarkdownIt:
     md = MarkdownIt("commonmark", {"html": True, "typographer": False})
     md.enable(["table", "strikethrough"])
     anchors_plugin(md, min_level=2, max_level=4, slug_func=slugify)
+    links_plugin(md)  # editors' links to other pages -> site addresses (sitelinks.py)
+    sanitize_plugin(md)  # raw HTML through the allow-list, last (sanitize.py)
     return md
 
 
@@ -46,6 +50,7 @@ class RenderContext:
     diags: Diagnostics
     gettext: Callable[[str], str]
     csv_base: str = ""  # URL prefix (relative to the page) of the document's table CSVs
+    links: LinkCollector | None = None  # collects links to other pages for the build's link check
 
 
 @dataclass(frozen=True, slots=True)
@@ -64,6 +69,8 @@ def inline_text(token: Token) -> str:
     for child in token.children or []:
         if child.type in ("text", "code_inline"):
             parts.append(child.content)
+        elif child.type == "html_inline" and child.meta:  # inline run cleaned by sanitize.py
+            parts.append(str(child.meta.get("text", "")))
         elif child.type in ("softbreak", "hardbreak"):
             parts.append(" ")
     return "".join(parts).strip()
@@ -131,7 +138,7 @@ def _compute_tables(md: MarkdownIt, tokens: list[Token], ctx: RenderContext) -> 
 def render_document(md: MarkdownIt, text: str, ctx: RenderContext,
                     steps: tuple[TokenStep, ...] = ()) -> Rendered:
     """Parse once, compute tables, run extra token steps, split at `##` headings, render."""
-    tokens = md.parse(text, {})
+    tokens = md.parse(text, {ENV_KEY: ctx})
     tokens, tables = _compute_tables(md, tokens, ctx)
     for step in steps:
         tokens = step(tokens, ctx)

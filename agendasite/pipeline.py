@@ -22,6 +22,8 @@ from .load import load_site
 from .model import Site
 from .plan import FilePlan, plan_site
 from .render import make_environment, relative_url, render_page, today_from_env
+from .sitelinks import LinkCollector, check_site_links, resolve_site_links
+from .outputs import check_unique_outputs, source_of
 from .write import StagingDir
 
 # Extension points, in order. A planner adds files computed from the model (feeds, JSON, ...);
@@ -83,7 +85,8 @@ def _build(options: BuildOptions, result: BuildResult) -> None:
     if config is None:
         return
     translations = load_translations(config.language)
-    site = load_site(config, diags, translations.gettext, today_from_env(options.environ))
+    links = LinkCollector(Path(config.content_dir))
+    site = load_site(config, diags, translations.gettext, today_from_env(options.environ), links)
     result.site = site
     result.meetings = len(site.meetings)
     result.items = sum(len(m.items) for m in site.meetings)
@@ -93,13 +96,22 @@ def _build(options: BuildOptions, result: BuildResult) -> None:
     pages, files = plan_site(site)
     for planner in OUTPUT_PLANNERS:
         files.extend(planner(site))
+    check_unique_outputs(pages, files, diags)
     env = make_environment(config)
-    rendered: list[tuple[str, bytes]] = []
+    texts: dict[str, str] = {}
     for page in pages:
         context = dict(page.context)
         context.update(site=site, config=config, page=page,
                        url=_url_function(page.url, config))
-        rendered.append((page.path, render_page(env, page.template, context).encode("utf-8")))
+        try:
+            texts[page.path] = resolve_site_links(render_page(env, page.template, context), page.url)
+        except Exception as exc:  # name the editor's file the page comes from
+            exc.agendasite_path = source_of(page) or f"{page.template} (rendering {page.path})"  # type: ignore
+            raise
+    check_site_links(links.links, texts, {f.path for f in files}, diags)
+    if diags.has_errors:
+        return
+    rendered = [(path, text.encode("utf-8")) for path, text in texts.items()]
     result.pages = len(rendered)
     result.files = len(files)
     if options.check_only:

@@ -14,7 +14,8 @@ class StagingDir:
     def __init__(self, output: Path) -> None:
         self.output = output
         output.parent.mkdir(parents=True, exist_ok=True)
-        self.path = Path(tempfile.mkdtemp(prefix=f".{output.name}.building-", dir=output.parent))
+        remove_stale(output)
+        self.path = Path(tempfile.mkdtemp(prefix=f".{output.name}.building-{os.getpid()}-", dir=output.parent))
 
     def write(self, rel: str, data: bytes) -> None:
         target = self.path / rel
@@ -32,7 +33,7 @@ class StagingDir:
         os.chmod(self.path, 0o755)
         old = None
         if self.output.exists():
-            old = Path(tempfile.mkdtemp(prefix=f".{self.output.name}.old-", dir=self.output.parent))
+            old = Path(tempfile.mkdtemp(prefix=f".{self.output.name}.old-{os.getpid()}-", dir=self.output.parent))
             os.rmdir(old)
             os.replace(self.output, old)
         os.replace(self.path, self.output)
@@ -40,4 +41,31 @@ class StagingDir:
             shutil.rmtree(old, ignore_errors=True)
 
     def discard(self) -> None:
+        """Remove the staged folder (a failed build)."""
         shutil.rmtree(self.path, ignore_errors=True)
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+def remove_stale(output: Path) -> list[Path]:
+    """Remove staging and old folders left by killed builds (their process is gone); return them."""
+    removed = []
+    for kind in ("building", "old"):
+        for folder in output.parent.glob(f".{output.name}.{kind}-*"):
+            pid_text = folder.name[len(f".{output.name}.{kind}-"):].split("-", 1)[0]
+            if kind == "building" and pid_text.isdigit() and _alive(int(pid_text)):
+                continue  # another build is running right now
+            if kind == "old" and pid_text.isdigit() and _alive(int(pid_text)):
+                continue
+            if folder.is_dir() and not folder.is_symlink():
+                shutil.rmtree(folder, ignore_errors=True)
+                removed.append(folder)
+    return removed

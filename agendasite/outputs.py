@@ -1,0 +1,33 @@
+"""Cross-file check of the plan: no two pages or files of the site may get the same address."""
+
+from __future__ import annotations
+
+from .diagnostics import Diagnostics
+from .plan import FilePlan, PagePlan
+
+
+def source_of(page: PagePlan) -> str | None:
+    """The editor's file a page is made from (annex, item or meeting), if any."""
+    for key in ("annex", "item", "meeting"):
+        value = page.context.get(key)
+        source = getattr(value, "source", None)
+        if source:
+            return str(source)
+    return None
+
+
+def check_unique_outputs(pages: list[PagePlan], files: list[FilePlan], diags: Diagnostics) -> None:
+    """Two items, annexes or files with the same URL would overwrite each other: report both."""
+    seen: dict[str, str] = {}
+    entries = [(p.path, source_of(p) or p.template) for p in pages]
+    entries += [(f.path, f.copy_from or f.path) for f in files]
+    for path, source in entries:
+        if path not in seen:
+            seen[path] = source
+            continue
+        first = seen[path]
+        if first == source:
+            continue
+        diags.error(source, None, f"this gives the address {path}, which {first} already has",
+                    "rename one of the files: the address of a page comes from its file name, "
+                    "and 'bilag' is reserved for the meeting's annex index")
