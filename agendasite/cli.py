@@ -12,7 +12,9 @@ from .pipeline import BuildOptions, build
 
 def make_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
-        prog="build.py", description="Build the agenda website from content/, templates/ and site_config.yml.")
+        prog="build.py", description="Build the agenda website from content/, templates/ and site_config.yml.",
+        epilog="other commands: build.py serve (preview with live reload), build.py new item|meeting "
+               "(start a file), build.py reference (regenerate docs/reference.md); add --help to each.")
     parser.add_argument("--config", type=Path, default=Path("site_config.yml"), metavar="FILE",
                         help="the site configuration (default: site_config.yml)")
     parser.add_argument("--out", type=Path, default=None, metavar="DIR",
@@ -22,7 +24,31 @@ def make_parser() -> argparse.ArgumentParser:
     return parser
 
 
+COMMANDS = ("build", "serve", "new", "reference")
+
+
 def main(argv: list[str] | None = None) -> int:
+    """Dispatch `build.py [build|serve|new|reference] ...`; without a command, build."""
+    argv = list(sys.argv[1:] if argv is None else argv)
+    command = argv[0] if argv and argv[0] in COMMANDS else "build"
+    rest = argv[1:] if argv and argv[0] in COMMANDS else argv
+    try:
+        if command == "serve":
+            from .serve import main as serve_main
+            return serve_main(rest)
+        if command == "new":
+            from .scaffold import main as new_main
+            return new_main(rest)
+        if command == "reference":
+            from .reference import main as reference_main
+            return reference_main(rest)
+        return build_main(rest)
+    except KeyboardInterrupt:
+        print("stopped.", file=sys.stderr)
+        return 130
+
+
+def build_main(argv: list[str]) -> int:
     """Run a build; return the process exit code (0 ok, 1 errors, 2 usage)."""
     args = make_parser().parse_args(argv)
     options = BuildOptions(config_path=args.config, output_dir=args.out, check_only=args.check,
