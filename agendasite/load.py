@@ -135,7 +135,8 @@ def load_meeting(folder: Path, ctx: LoadContext) -> Meeting | None:
         item = load_item(path, slug, ctx)
         if item is not None:
             items.append(item)
-    _check_items(items, sections_decl, src, ctx)
+    _check_items(items, sections_decl, src, ctx,
+                 complete=len(items) == sum(1 for p in folder.glob("*.md") if p.name != MEETING_FILE))
     items.sort(key=lambda it: (it.number, it.slug))
     sections = tuple(
         Section(number, title, tuple(it for it in items if it.number.section == number))
@@ -150,7 +151,7 @@ def load_meeting(folder: Path, ctx: LoadContext) -> Meeting | None:
 
 
 def _check_items(items: list[Item], sections: dict[int, tuple[str, int]], meeting: SourceFile,
-                 ctx: LoadContext) -> None:
+                 ctx: LoadContext, complete: bool = True) -> None:
     seen: dict[ItemNumber, Item] = {}
     for item in sorted(items, key=lambda it: it.source):
         if item.number in seen:
@@ -164,7 +165,8 @@ def _check_items(items: list[Item], sections: dict[int, tuple[str, int]], meetin
                             f"which {meeting.rel} does not declare (declared: {declared})",
                             f"add section {item.number.section} to 'sections' in {meeting.rel}, "
                             "or correct the item number")
-    _check_gaps(seen, sections, meeting, ctx)
+    if complete:  # an item that failed to load would look like a gap
+        _check_gaps(seen, sections, meeting, ctx)
 
 
 def _check_gaps(seen: dict[ItemNumber, Item], sections: dict[int, tuple[str, int]], meeting: SourceFile,

@@ -1,0 +1,205 @@
+"""`build.py serve`: preview on 127.0.0.1, rebuild on change, reload the open page, show errors in it.
+
+The preview is built into a temporary folder (never into the published output), and the
+reload script is added to pages as they are served, so it never reaches a published file.
+Watching polls modification times: no extra dependency, and it works on every file system.
+"""
+
+from __future__ import annotations
+
+import argparse
+import html
+import shutil
+import signal
+import sys
+import tempfile
+import threading
+from dataclasses import dataclass, field
+from functools import partial
+from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+
+from .diagnostics import format_diagnostic
+from .pipeline import BuildOptions, BuildResult, build
+
+VERSION_PATH = "/__agendasite/version"
+RELOAD_SCRIPT = """<script>/* agendasite serve: live reload (added by the preview server only) */
+(function () {
+  var seen = "%s";
+  function poll() {
+    fetch("%s", {cache: "no-store"}).then(function (r) { return r.text(); }).then(function (v) {
+      if (v !== seen) { location.reload(); } else { setTimeout(poll, 600); }
+    }).catch(function () { setTimeout(poll, 1500); });
+  }
+  setTimeout(poll, 600);
+})();
+</script>"""
+
+
+@dataclass(slots=True)
+class PreviewState:
+    """The latest build: its number, whether it succeeded, and its messages."""
+
+    version: int = 0
+    ok: bool = False
+    messages: list[str] = field(default_factory=list)
+    lock: threading.Lock = field(default_factory=threading.Lock)
+
+
+def snapshot(paths: list[Path]) -> dict[str, tuple[int, int]]:
+    """Modification time and size of every file under the watched paths."""
+    state: dict[str, tuple[int, int]] = {}
+    for root in paths:
+        candidates = [root] if root.is_file() else (root.rglob("*") if root.is_dir() else [])
+        for path in candidates:
+            try:
+                st = path.stat()
+            except OSError:
+                continue
+            if path.is_file():
+                state[str(path)] = (st.st_mtime_ns, st.st_size)
+    return state
+
+
+def error_page(messages: list[str], version: int) -> bytes:
+    """The page shown instead of the site while the build fails."""
+    body = "\n\n".join(html.escape(m) for m in messages) or "the build failed"
+    return (f"<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>Build failed</title>"
+            "<style>body{font:16px/1.5 system-ui,sans-serif;margin:2rem;max-width:70rem}"
+            "pre{background:#fff4f4;border-left:4px solid #b00020;padding:1rem;white-space:pre-wrap}</style>"
+            "</head><body><h1>The build failed</h1><p>Fix the problems below and save; "
+            "this page reloads by itself.</p>"
+            f"<pre class=\"agendasite-errors\">{body}</pre>"
+            f"{RELOAD_SCRIPT % (version, VERSION_PATH)}</body></html>").encode("utf-8")
+
+
+class PreviewHandler(SimpleHTTPRequestHandler):
+    """Serves the preview folder; adds the reload script to HTML; shows build errors."""
+
+    state: PreviewState
+
+    def __init__(self, *args, state: PreviewState, **kwargs) -> None:
+        self.state = state
+        super().__init__(*args, **kwargs)
+
+    def log_message(self, format: str, *args) -> None:  # keep the terminal for build messages
+        return
+
+    def do_GET(self) -> None:  # noqa: N802 (http.server's naming)
+        with self.state.lock:
+            version, ok, messages = self.state.version, self.state.ok, list(self.state.messages)
+        path = self.path.split("?", 1)[0].split("#", 1)[0]
+        if path == VERSION_PATH:
+            return self._send(200, "text/plain; charset=utf-8", str(version).encode())
+        if not ok:
+            return self._send(500, "text/html; charset=utf-8", error_page(messages, version))
+        file = Path(self.translate_path(path))
+        if file.is_dir():
+            if not path.endswith("/"):
+                return super().do_GET()  # redirects to the folder with '/'
+            file = file / "index.html"
+        if file.suffix == ".html" and file.is_file():
+            page = file.read_bytes()
+            script = (RELOAD_SCRIPT % (version, VERSION_PATH)).encode("utf-8")
+            at = page.rfind(b"</body>")
+            page = page[:at] + script + page[at:] if at >= 0 else page + script
+            return self._send(200, "text/html; charset=utf-8", page)
+        return super().do_GET()
+
+    def _send(self, status: int, content_type: str, data: bytes) -> None:
+        self.send_response(status)
+        self.send_header("Content-Type", content_type)
+        self.send_header("Content-Length", str(len(data)))
+        self.send_header("Cache-Control", "no-store")
+        self.end_headers()
+        self.wfile.write(data)
+
+
+def rebuild(options: BuildOptions, state: PreviewState) -> BuildResult:
+    """Build once; record the outcome and print the messages like the build command does."""
+    result = build(options)
+    diags = result.diagnostics.sorted()
+    messages = [format_diagnostic(d) for d in diags]
+    with state.lock:
+        state.version += 1
+        state.ok = result.ok
+        state.messages = messages
+    for message in messages:
+        print(message, file=sys.stderr)
+    if result.ok:
+        print(f"built: {result.pages} pages, {result.files} files in {result.seconds:.2f} s", flush=True)
+    else:
+        print("build failed; the preview shows the errors until they are fixed", flush=True)
+    sys.stderr.flush()
+    return result
+
+
+def watched_paths(config_path: Path, result: BuildResult) -> list[Path]:
+    """content/, templates/ and the configuration (folders from the config when it could be read)."""
+    root = config_path.resolve().parent
+    site = result.site
+    content = Path(site.config.content_dir) if site else root / "content"
+    templates = Path(site.config.templates_dir) if site else root / "templates"
+    return [config_path.resolve(), content, templates]
+
+
+def watch(options: BuildOptions, state: PreviewState, stop: threading.Event, interval: float,
+          first: BuildResult) -> None:
+    """Poll the watched files; rebuild when any changed, appeared or disappeared."""
+    paths = watched_paths(options.config_path, first)
+    before = snapshot(paths)
+    while not stop.wait(interval):
+        now = snapshot(paths)
+        if now != before:
+            result = rebuild(options, state)
+            paths = watched_paths(options.config_path, result)
+            before = snapshot(paths)
+
+
+def _interrupt(signum: int, frame: object) -> None:
+    """SIGTERM stops the preview like Ctrl-C."""
+    raise KeyboardInterrupt
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Serve until Ctrl-C; exit 0."""
+    parser = argparse.ArgumentParser(prog="build.py serve", description="Preview the site with live reload.")
+    parser.add_argument("--port", type=int, default=8000, help="the port (default 8000; 0 picks a free one)")
+    parser.add_argument("--host", default="127.0.0.1", help="the address to listen on (default 127.0.0.1)")
+    parser.add_argument("--config", type=Path, default=Path("site_config.yml"), metavar="FILE",
+                        help="the site configuration (default: site_config.yml)")
+    parser.add_argument("--interval", type=float, default=0.5, help="seconds between checks for changes")
+    args = parser.parse_args(argv)
+    workdir = Path(tempfile.mkdtemp(prefix="agendasite-preview-"))
+    out = workdir / "site"
+    options = BuildOptions(config_path=args.config, output_dir=out)
+    state = PreviewState()
+    first = rebuild(options, state)
+    out.mkdir(exist_ok=True)
+    try:
+        server = ThreadingHTTPServer((args.host, args.port),
+                                     partial(PreviewHandler, state=state, directory=str(out)))
+    except OSError as exc:
+        print(f"cannot listen on {args.host}:{args.port}: {exc.strerror}; choose another --port",
+              file=sys.stderr)
+        shutil.rmtree(workdir, ignore_errors=True)
+        return 1
+    server.daemon_threads = True
+    stop = threading.Event()
+    watcher = threading.Thread(target=watch, args=(options, state, stop, args.interval, first), daemon=True)
+    watcher.start()
+    signal.signal(signal.SIGINT, signal.default_int_handler)  # even when started with SIGINT ignored
+    signal.signal(signal.SIGTERM, _interrupt)
+    host, port = server.server_address[:2]
+    print(f"serving the preview at http://{host}:{port}/ (Ctrl-C stops)", flush=True)
+    try:
+        server.serve_forever(poll_interval=0.2)
+    except KeyboardInterrupt:
+        pass
+    finally:
+        stop.set()
+        server.server_close()
+        watcher.join(timeout=5)
+        shutil.rmtree(workdir, ignore_errors=True)
+    print("stopped.", flush=True)
+    return 0
