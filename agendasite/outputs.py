@@ -28,6 +28,8 @@ def check_unique_outputs(pages: list[PagePlan], files: list[FilePlan], diags: Di
         first = seen[path]
         if first == source:
             continue
+        if source.endswith("meeting.md"):  # the meeting's own pages: blame the editor's other file
+            first, source = source, first
         diags.error(source, None, f"this gives the address {path}, which {first} already has",
                     "rename one of the files: the address of a page comes from its file name, "
                     "and 'bilag' is reserved for the meeting's annex index")

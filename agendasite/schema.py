@@ -146,7 +146,11 @@ def _scalar(value: YValue, f: Field, diags: Diagnostics, path: str) -> YText | N
 
 
 def _example_hint(f: Field) -> str | None:
-    return f"write it like this: {f.name}: {f.example}" if f.example else None
+    if f.example:
+        return f"write it like this: {f.name}: {f.example}"
+    if f.kind == "enum":
+        return f"use one of: {', '.join(f.choices)}"
+    return f"expected for '{f.name}': {KIND_TEXT[f.kind]}" if f.kind in KIND_TEXT else None
 
 
 def convert_scalar(kind: str, text: YText, f: Field, diags: Diagnostics, path: str,

@@ -86,8 +86,17 @@ class SourceFile:
     body_line: int  # 1-based line where the body starts in the file
 
 
+MAX_TEXT_BYTES = 2_000_000  # an agenda text file this large is a pasted document or a binary, not an agenda
+
+
 def read_text(path: Path) -> str:
     """Read a file as UTF-8 text, with a located error for bad bytes."""
+    size = path.stat().st_size
+    if size > MAX_TEXT_BYTES:
+        raise SourceError(
+            f"the file is {size / 1e6:.1f} MB; text files over {MAX_TEXT_BYTES // 1_000_000} MB are refused", None,
+            None, "a text this long is probably a pasted document: put the document in the meeting folder and "
+            "list it as an annex (file: bilag/dokument.pdf)")
     data = path.read_bytes()
     try:
         text = data.decode("utf-8")
@@ -176,7 +185,8 @@ def _convert(node: yaml.Node, offset: int) -> YValue:
         for key_node, value_node in node.value:
             key = _convert(key_node, offset)
             if not isinstance(key, YText):
-                raise SourceError("a key must be a plain word", key.pos.line, key.pos.column)
+                raise SourceError("a key must be a plain word", key.pos.line, key.pos.column,
+                                  "write 'key: value', e.g. title: Godkendelse af dagsorden")
             if key.value in seen:
                 raise SourceError(f"the key '{key.value}' appears twice (first on line {seen[key.value].line})",
                                   key.pos.line, key.pos.column, "remove or rename one of them")
@@ -197,5 +207,5 @@ def read_source(path: Path, rel: str, front_required: bool = True) -> SourceFile
         front = YMap((), Pos(1, 1))
     if not isinstance(front, YMap):
         raise SourceError("the front matter must be a list of 'key: value' lines", front.pos.line,
-                          front.pos.column)
+                          front.pos.column, "write one 'key: value' per line, without '- ' in front")
     return SourceFile(path, rel, front, body, body_line)
