@@ -2,6 +2,11 @@
 
 from __future__ import annotations
 
+import os
+import traceback
+
+from jinja2 import TemplateError, TemplateSyntaxError
+
 from .diagnostics import Diagnostics
 from .plan import FilePlan, PagePlan
 
@@ -33,3 +38,21 @@ def check_unique_outputs(pages: list[PagePlan], files: list[FilePlan], diags: Di
         diags.error(source, None, f"this gives the address {path}, which {first} already has",
                     "rename one of the files: the address of a page comes from its file name, "
                     "and 'bilag' is reserved for the meeting's annex index")
+
+
+def report_template_error(exc: TemplateError, page: PagePlan, diags: Diagnostics) -> None:
+    """A template that fails: report the template's file and line, and the page it was rendering."""
+    filename, line = getattr(exc, "filename", None), getattr(exc, "lineno", None)
+    if not isinstance(exc, TemplateSyntaxError):
+        for frame in reversed(traceback.extract_tb(exc.__traceback__)):
+            if frame.filename.endswith((".html", ".xml", ".txt")):
+                filename, line = frame.filename, frame.lineno
+                break
+    where = filename or page.template
+    try:
+        where = os.path.relpath(where) if os.path.isabs(where) and not os.path.relpath(where).startswith("..") \
+            else where
+    except ValueError:
+        pass
+    diags.error(where, line, f"template error: {exc.message or exc}",  # same text per page: reported once
+                f"check this line of the template ({page.template}); every variable it uses must exist")

@@ -9,6 +9,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable
 
+from jinja2 import TemplateError
+
 from .config import load_config
 from .diagnostics import Diagnostics
 from .feeds import plan_feeds
@@ -23,7 +25,7 @@ from .model import Site
 from .plan import FilePlan, plan_site
 from .render import make_environment, relative_url, render_page, today_from_env
 from .sitelinks import LinkCollector, check_site_links, resolve_site_links
-from .outputs import check_unique_outputs, source_of
+from .outputs import check_unique_outputs, report_template_error, source_of
 from .write import StagingDir
 
 # Extension points, in order. A planner adds files computed from the model (feeds, JSON, ...);
@@ -105,6 +107,8 @@ def _build(options: BuildOptions, result: BuildResult) -> None:
                        url=_url_function(page.url, config))
         try:
             texts[page.path] = resolve_site_links(render_page(env, page.template, context), page.url)
+        except TemplateError as exc:  # a site template with a mistake: its file and line
+            report_template_error(exc, page, diags)
         except Exception as exc:  # name the editor's file the page comes from
             exc.agendasite_path = source_of(page) or f"{page.template} (rendering {page.path})"  # type: ignore
             raise
