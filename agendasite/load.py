@@ -63,7 +63,7 @@ def load_site(config: Config, diags: Diagnostics, gettext: Callable[[str], str],
     for folder in sorted(p for p in content.iterdir() if p.is_dir()):
         if folder.name == DATA_DIR or folder.name.startswith((".", "_")):
             continue
-        ctx.current = ctx.rel(folder)
+        folder_rel = ctx.current = ctx.rel(folder)
         try:
             meeting = load_meeting(folder, ctx)
         except Exception as exc:  # name the file for the internal-error message (pipeline.build)
@@ -71,6 +71,8 @@ def load_site(config: Config, diags: Diagnostics, gettext: Callable[[str], str],
             raise
         if meeting is not None and meeting.public:
             meetings.append(meeting)
+        elif meeting is not None and links is not None:  # a closed meeting's links lead nowhere public
+            links.links[:] = [link for link in links.links if not link.source.startswith(folder_rel + "/")]
     meetings.sort(key=lambda m: (m.date.as_date(), m.start or dt.time(0), m.slug), reverse=True)
     return Site(config, tuple(meetings), today, data=ctx.data)
 
