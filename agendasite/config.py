@@ -24,7 +24,8 @@ def load_config(path: Path, diags: Diagnostics, overrides: dict | None = None) -
         diags.error(rel, exc.line, exc.message, exc.hint, exc.column)
         return None
     except OSError as exc:
-        diags.error(rel, None, f"cannot read the file: {exc.strerror}")
+        diags.error(rel, None, f"cannot read the file: {exc.strerror}",
+                    "check that the file exists and that you may read it")
         return None
     before = len(diags.items)
     record = check(tree, SITE_CONFIG, diags, rel)

@@ -85,7 +85,8 @@ def _read(path: Path, ctx: LoadContext, front_required: bool = True) -> SourceFi
     except SourceError as exc:
         ctx.diags.error(rel, exc.line, exc.message, exc.hint, exc.column)
     except OSError as exc:
-        ctx.diags.error(rel, None, f"cannot read the file: {exc.strerror}")
+        ctx.diags.error(rel, None, f"cannot read the file: {exc.strerror}",
+                        "check that the file exists and that you may read it")
     return None
 
 

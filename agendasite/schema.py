@@ -233,8 +233,10 @@ def check(value: YValue | None, schema: Schema, diags: Diagnostics, path: str,
     if value is None:
         value = YMap((), Pos(1, 1))
     if not isinstance(value, YMap):
+        first = schema.fields[0]
         diags.error(path, value.pos.line, f"{where or schema.name} must be a mapping of 'key: value' lines",
-                    None, value.pos.column)
+                    f"write the keys indented under the '- ', e.g. '- {first.name}: {first.example or '...'}'"
+                    if where.startswith("an entry") else "write one 'key: value' per line", value.pos.column)
         return None
     record = Record(pos=value.pos)
     names = [f.name for f in schema.fields]

@@ -150,8 +150,17 @@ def parse_yaml(text: str, line_offset: int = 0) -> YValue | None:
         line = mark.line + 1 + line_offset if mark else None
         column = mark.column + 1 if mark else None
         raise SourceError(f"invalid YAML: {problem}", line, column, _yaml_hint(problem)) from None
+    except yaml.reader.ReaderError as exc:  # a character YAML does not accept, e.g. pasted control codes
+        before = text[: exc.position]
+        line = before.count("\n") + 1 + line_offset
+        column = exc.position - (before.rfind("\n") + 1) + 1
+        char = exc.character if isinstance(exc.character, str) else chr(exc.character)
+        raise SourceError(f"the front matter contains the invisible control character U+{ord(char):04X}", line,
+                          column, "delete it and type the text again; such characters come from "
+                          "copying out of PDF or Word files") from None
     except yaml.YAMLError as exc:
-        raise SourceError(f"invalid YAML: {exc}", line_offset + 1, None) from None
+        raise SourceError(f"invalid YAML: {exc}", line_offset + 1, None,
+                          "check the indentation (spaces only) and quotes") from None
     if node is None:
         return None
     return _convert(node, line_offset)
