@@ -139,7 +139,8 @@ def load_meeting(folder: Path, ctx: LoadContext) -> Meeting | None:
         if item is not None:
             items.append(item)
     _check_items(items, sections_decl, src, ctx,
-                 complete=len(items) == sum(1 for p in folder.glob("*.md") if p.name != MEETING_FILE))
+                 complete=not rec.get("partial", False)
+                 and len(items) == sum(1 for p in folder.glob("*.md") if p.name != MEETING_FILE))
     items.sort(key=lambda it: (it.number, it.slug))
     sections = tuple(
         Section(number, title, tuple(it for it in items if it.number.section == number))

@@ -40,6 +40,8 @@ MEETING = Schema("Meeting file (meeting.md)", "The front matter of `meeting.md` 
     Field("status", "enum", "Whether the meeting is planned, was held, or was cancelled.",
           choices=("planned", "held", "cancelled"), default="planned"),
     Field("public", "bool", "`false` keeps the whole meeting off the site.", default=True),
+    Field("partial", "bool", "`true` when only some items of the agenda are published here (e.g. taken from an "
+          "annex bundle), so gaps in the item numbers are expected and not warned about.", default=False),
     Field("sections", "list", "The ordered sections of the agenda.", required=True, schema=SECTION),
 ))
 

@@ -277,3 +277,11 @@ def test_compiler_style_message_shows_source_line_caret_and_hint(built_tiny, cap
     err = capsys.readouterr().err.splitlines()
     at = err.index(f"{ITEM}:3:1: error: unknown key 'titel'")
     assert err[at + 1:at + 4] == ["    titel: Første sag", "    ^", "  hint: did you mean 'title'?"]
+
+
+def test_a_partial_agenda_may_have_gaps(built_tiny):
+    site, _ = built_tiny
+    (site / ITEM2).write_text(item("number: 1.3\ntitle: Anden sag"), encoding="utf-8")
+    (site / MEETING).write_text(meeting("partial: true\n"), encoding="utf-8")
+    result = run_build(Path("site_config.yml"), strict=True)
+    assert result.ok and result.diagnostics.items == []
