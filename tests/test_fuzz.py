@@ -14,7 +14,9 @@ from agendasite.diagnostics import format_diagnostic
 from .conftest import run_build, write
 
 ITEM = "content/2030-01-15-udvalget/1-1-forste.md"
-KEYS = ["number", "title", "case", "officer", "public", "annexes", "titel", "date", "sections", "file", "page"]
+MEETING = "content/2030-01-15-udvalget/meeting.md"
+KEYS = ["number", "title", "case", "officer", "public", "annexes", "titel", "date", "sections", "file", "page",
+        "body", "start", "notes", "status", "partial"]
 
 scalars = st.one_of(
     st.text(max_size=20), st.integers(), st.floats(allow_nan=False), st.booleans(), st.none(),
@@ -40,10 +42,11 @@ bodies = st.lists(st.one_of(st.text(max_size=40), fragments), max_size=8).map(""
 
 @settings(max_examples=int(os.environ.get("AGENDASITE_FUZZ_EXAMPLES", "150")), deadline=None,
           suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
-@given(front=front_texts, body=bodies)
-def test_any_item_file_builds_or_fails_with_located_errors(tiny_site: Path, monkeypatch, front: str, body: str):
+@given(target=st.sampled_from([ITEM, ITEM, MEETING]), front=front_texts, body=bodies)
+def test_any_item_file_builds_or_fails_with_located_errors(tiny_site: Path, monkeypatch, target: str, front: str,
+                                                           body: str):
     monkeypatch.chdir(tiny_site)
-    path = tiny_site / ITEM
+    path = tiny_site / target
     path.write_bytes(f"---\n{front}\n---\n{body}".encode("utf-8", errors="surrogatepass"))
     result = run_build(Path("site_config.yml"), check=True)
     report = "\n".join(format_diagnostic(d) for d in result.diagnostics.sorted())
@@ -52,7 +55,7 @@ def test_any_item_file_builds_or_fails_with_located_errors(tiny_site: Path, monk
     assert result.ok == (not errors), report
     for diag in result.diagnostics.items:
         assert (tiny_site / diag.path).exists(), report  # every problem names a file of the site
-        if diag.path == ITEM and diag.line is not None:
+        if diag.path == target and diag.line is not None:
             assert 1 <= diag.line <= path.read_bytes().count(b"\n") + 1, report
         assert diag.hint or diag.severity == "note", report
     assert not (tiny_site / "site").exists()
