@@ -207,9 +207,8 @@ def load_item(path: Path, meeting_slug: str, ctx: LoadContext) -> Item | None:
     public = rec.get("public", True)
     annexes = tuple(a for a in (_load_annex(entry, path.parent, meeting_slug, src, ctx, public)
                                 for entry in rec.get("annexes", [])) if a is not None)
-    if public:
-        rendered = _render(src.body, src, ctx)
-    else:
+    rendered = _render(src.body, src, ctx)  # a closed item's body is checked too, then dropped
+    if not public:
         rendered = Rendered("", (), (), "")
     rec_heading = ctx.config.recommendation_heading.casefold()
     dec_heading = ctx.config.decision_heading.casefold()

@@ -143,3 +143,21 @@ def test_a_link_to_a_closed_annex_is_an_error(tiny_site: Path, monkeypatch: pyte
     assert not result.ok
     assert [(d.path, d.line) for d in result.diagnostics.items if d.severity == "error"] == [
         ("content/2030-01-15-udvalget/1-3-tredje.md", 5)]
+
+
+def test_a_closed_items_body_is_still_checked(tiny_site: Path, monkeypatch: pytest.MonkeyPatch):
+    monkeypatch.chdir(tiny_site)
+    write(tiny_site, "content/2030-01-15-udvalget/1-2-anden.md", """
+        ---
+        number: 1.2
+        title: Lukket
+        public: false
+        ---
+        | Kommune | Beløb |
+        |---|---:|
+        | A | ti |
+        | I alt | =sum |
+    """)
+    result = run_build(Path("site_config.yml"))
+    assert not result.ok
+    assert [(d.path, d.line) for d in result.diagnostics.items] == [("content/2030-01-15-udvalget/1-2-anden.md", 8)]
