@@ -71,10 +71,12 @@ def build(options: BuildOptions) -> BuildResult:
     try:
         _build(options, result)
     except Exception as exc:  # an internal failure: say so plainly, never a bare traceback
-        where = getattr(exc, "agendasite_path", None) or "(build)"
+        where = getattr(exc, "agendasite_path", None) or str(options.config_path)
+        last = traceback.extract_tb(exc.__traceback__)[-1:]  # where it broke, without a traceback
+        place = f" (raised in {Path(last[0].filename).name}, line {last[0].lineno}, {last[0].name})" if last else ""
         diags.error(where, None, f"internal error: {type(exc).__name__}: {exc}",
-                    "this is a bug in agendasite; please report it with the file named here. Details:\n"
-                    + "".join(traceback.format_exception(exc)[-3:]).rstrip())
+                    f"this is a bug in agendasite, not in your files; please report it with this message "
+                    f"and the file named here{place}")
         result.ok = False
     result.seconds = time.perf_counter() - started
     return result
