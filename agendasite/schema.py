@@ -240,11 +240,14 @@ def check(value: YValue | None, schema: Schema, diags: Diagnostics, path: str,
         return None
     record = Record(pos=value.pos)
     names = [f.name for f in schema.fields]
+    suggested: set[str] = set()  # a misspelt required key is reported once, as the misspelling
     ok = True
     for key, item in value.entries:
         f = schema.field(key.value)
         if f is None:
             close = suggest(key.value, names)
+            if close:
+                suggested.add(close)
             hint = f"did you mean '{close}'?" if close else f"known keys: {', '.join(names)}"
             diags.error(path, key.pos.line, f"unknown key '{key.value}'{' in ' + where if where else ''}", hint,
                         key.pos.column)
@@ -258,7 +261,9 @@ def check(value: YValue | None, schema: Schema, diags: Diagnostics, path: str,
         record.values[f.name] = converted
     for f in schema.fields:
         if f.name not in record.values and f.name not in record.positions:
-            if f.required:
+            if f.required and f.name in suggested:
+                ok = False
+            elif f.required:
                 example = f" e.g. '{f.name}: {f.example}'" if f.example else ""
                 diags.error(path, value.pos.line, f"missing required key '{f.name}'{' in ' + where if where else ''}",
                             f"add a line{example} ({f.doc.split('.')[0].lower()})")
