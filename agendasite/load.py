@@ -105,6 +105,10 @@ def load_meeting(folder: Path, ctx: LoadContext) -> Meeting | None:
                         f"rename it to '{slugify(slug)}' (lower-case a-z, digits and '-')")
         return None
     meeting_path = folder / MEETING_FILE
+    if not _inside(meeting_path, ctx.content):
+        ctx.diags.error(rel_folder, None, "the meeting folder (or its meeting.md) is a link to a place outside "
+                        "the content folder", "copy the meeting into content/ instead of linking to it")
+        return None
     if not meeting_path.is_file():
         ctx.diags.error(rel_folder, None, f"the meeting folder has no {MEETING_FILE}",
                         f"add {MEETING_FILE} with the meeting's front matter (body, date, sections)")
@@ -191,6 +195,11 @@ def _check_gaps(seen: dict[ItemNumber, Item], sections: dict[int, tuple[str, int
 
 def load_item(path: Path, meeting_slug: str, ctx: LoadContext) -> Item | None:
     """Load one item file: front matter checked, body rendered, annexes resolved."""
+    if not _inside(path, ctx.content):
+        ctx.diags.error(ctx.rel(path.parent) + "/" + path.name, None,
+                        "this file is a link to a file outside the content folder",
+                        "copy the file into the meeting folder instead of linking to it")
+        return None
     src = _read(path, ctx)
     if src is None:
         return None

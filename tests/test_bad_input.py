@@ -150,6 +150,9 @@ CASES = [
          "the meeting folder name 'Møde 2030' is not a valid URL name"),
     Case("bad-file-name", {f"{M}/Punkt 1.3.md": item("number: 1.3\ntitle: T")}, f"{M}/Punkt 1.3.md", None,
          "the file name 'Punkt 1.3.md' does not make a valid URL"),
+    Case("item-symlink-outside", {}, f"{M}/1-3-link.md", None,
+         "this file is a link to a file outside the content folder",
+         symlinks={f"{M}/1-3-link.md": "outside.md"}),
     Case("config-unknown-key", {"site_config.yml": "title: Test\nlanguage: da\nbase_ulr: https://example.org/\n"},
          "site_config.yml", 3, "unknown key 'base_ulr'", cli=True),
     Case("config-broken-yaml", {"site_config.yml": "title: Test\nlanguage: [da\n"}, "site_config.yml", 3,
@@ -162,6 +165,7 @@ def _snapshot(root: Path) -> dict[str, bytes]:
 
 
 def _apply(site: Path, case: Case) -> None:
+    (site / "outside.md").write_text("---\nnumber: 1.3\ntitle: Udefra\n---\n", encoding="utf-8")
     for rel, content in case.files.items():
         path = site / rel
         if content is None:
