@@ -36,6 +36,23 @@ def meeting(extra: str = "", sections: str = "  - number: 1\n    title: Sager\n"
     return f"---\nbody: Udvalget\ndate: 2030-01-15\n{extra}sections:\n{sections}---\nVelkommen.\n"
 
 
+FUNDING = """title: Finansiering pr. kommune
+total: 100.000
+period: per year
+key:
+  type: population
+  data: folketal
+"""
+FUNDING_FILES: dict[str, str | bytes | None] = {
+    "content/data/folketal.csv": "kommune;indbyggere\nAlby;1.000\nBorup;2.000\n",
+    "content/data/folketal.yml": "title: Indbyggere\nsource: Testkilde\ndate: \"2030\"\n"
+                                 "columns: {key: kommune, value: indbyggere}\n",
+    f"{M}/1-3-finansiering.md": item("number: 1.3\ntitle: Finansiering\nannexes:\n"
+                                     "  - title: \"Bilag 1: Finansiering\"\n    funding: bilag/finansiering.yml"),
+    f"{M}/bilag/finansiering.yml": FUNDING,
+}
+
+
 @dataclass(frozen=True)
 class Case:
     """One bad input: the files it changes and the problem the build must report."""
@@ -153,6 +170,15 @@ CASES = [
     Case("item-symlink-outside", {}, f"{M}/1-3-link.md", None,
          "this file is a link to a file outside the content folder",
          symlinks={f"{M}/1-3-link.md": "outside.md"}),
+    Case("funding-municipality-not-in-data", {
+        **FUNDING_FILES, f"{M}/bilag/finansiering.yml": FUNDING + "  payers: [Alby, Borupp]\n"},
+        f"{M}/bilag/finansiering.yml", 7, "'Borupp' is not in the data file 'folketal'", cli=True),
+    Case("funding-unknown-data-file", {
+        **FUNDING_FILES, f"{M}/bilag/finansiering.yml": FUNDING.replace("data: folketal", "data: folketall")},
+        f"{M}/bilag/finansiering.yml", 6, "the data file 'folketall' does not exist"),
+    Case("data-file-bad-number", {
+        **FUNDING_FILES, "content/data/folketal.csv": "kommune;indbyggere\nAlby;1.000\nBorup;to tusind\n"},
+        "content/data/folketal.csv", 3, "to tusind"),
     Case("config-unknown-key", {"site_config.yml": "title: Test\nlanguage: da\nbase_ulr: https://example.org/\n"},
          "site_config.yml", 3, "unknown key 'base_ulr'", cli=True),
     Case("config-broken-yaml", {"site_config.yml": "title: Test\nlanguage: [da\n"}, "site_config.yml", 3,
