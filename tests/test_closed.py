@@ -24,6 +24,8 @@ def _plant(site: Path) -> None:
             file: bilag/lukket.pdf
           - title: Bilag 2
             page: bilag/lukket-notat.md
+          - title: Bilag 3
+            funding: bilag/lukket-finansiering.yml
         ---
         ## Baggrund
 
@@ -41,6 +43,18 @@ def _plant(site: Path) -> None:
     (site / m / "bilag").mkdir(exist_ok=True)
     (site / m / "bilag" / "lukket.pdf").write_bytes(b"%PDF-1.4\n" + MARKER.encode() + b"-file\x00\x01\n")
     write(site, f"{m}/bilag/lukket-notat.md", f"Notat {MARKER}-annex-page\n")
+    write(site, "content/data/folketal.csv", "kommune;indbyggere\nAlby;1.000\nBorup;2.000\n")
+    write(site, "content/data/folketal.yml", 'title: Indbyggere\nsource: Test\ndate: "2030"\n'
+                                             "columns: {key: kommune, value: indbyggere}\n")
+    write(site, f"{m}/bilag/lukket-finansiering.yml", f"""
+        title: Finansiering {MARKER}-funding-title
+        total: 100.000
+        period: per year
+        key:
+          type: population
+          data: folketal
+        notes: Noter {MARKER}-funding-notes
+    """)
     # a public item with one public and two closed annexes
     write(site, f"{m}/1-1-forste.md", f"""
         ---
@@ -118,7 +132,8 @@ def test_nothing_closed_reaches_the_output(tiny_site: Path, monkeypatch: pytest.
         title_hits = _scan(out, f"{MARKER}-titel".encode())
         assert hits == title_hits
         for part in ("body", "cell", "recommendation", "officer", "file", "annex-page", "closed-annex-page",
-                     "closed-annex-file", "meeting-body", "preamble", "closed-meeting-item"):
+                     "closed-annex-file", "meeting-body", "preamble", "closed-meeting-item", "funding-title",
+                     "funding-notes"):
             assert _scan(out, f"{MARKER}-{part}".encode()) == [], part
     # the closed item is listed by number, its page says it is closed, the public annex is published
     page = soup(out / "2030-01-15-udvalget" / "1-2-anden" / "index.html")
