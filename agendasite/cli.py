@@ -14,7 +14,7 @@ def make_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="build.py", description="Build the agenda website from content/, templates/ and site_config.yml.",
         epilog="other commands: build.py serve (preview with live reload), build.py new item|meeting "
-               "(start a file), build.py reference (regenerate docs/reference.md); add --help to each.")
+               "(start a file), build.py reference (print the key reference); add --help to each.")
     parser.add_argument("--config", type=Path, default=Path("site_config.yml"), metavar="FILE",
                         help="the site configuration (default: site_config.yml)")
     parser.add_argument("--out", type=Path, default=None, metavar="DIR",
