@@ -88,12 +88,12 @@ def _read_line(path: str, line: int | None, root: Path | None) -> str | None:
         p = root / p
     try:
         with open(p, "rb") as fh:
-            for number, raw in enumerate(fh, start=1):
-                if number == line:
-                    text = raw.decode("utf-8", errors="replace").rstrip("\r\n")
-                    return text if len(text) <= 300 else text[:300] + " …"
-                if number > line:
-                    break
+            data = fh.read(4_000_000)
     except OSError:
         return None
-    return None
+    # Lines as source.read_text counts them: CRLF and a lone CR end a line too.
+    lines = data.replace(b"\r\n", b"\n").replace(b"\r", b"\n").split(b"\n")
+    if line > len(lines):
+        return None
+    text = lines[line - 1].decode("utf-8", errors="replace")
+    return text if len(text) <= 300 else text[:300] + " …"

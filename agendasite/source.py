@@ -109,6 +109,8 @@ def read_text(path: Path) -> str:
         ) from None
     if text.startswith("\ufeff"):
         text = text[1:]
+    if "\r" in text:  # Windows (CRLF) and old Mac (CR) line ends: one line each, as editors count them
+        text = text.replace("\r\n", "\n").replace("\r", "\n")
     if "\x00" in text:
         line = text[: text.index("\x00")].count("\n") + 1
         raise SourceError("the file contains a NUL byte; it looks like a binary file", line, None,

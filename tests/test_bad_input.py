@@ -278,6 +278,10 @@ def test_crlf_line_endings_build_and_lines_stay_right(built_tiny):
     path.write_bytes(item("number: 1.1\ntitel: T\ntitle: T").replace("\n", "\r\n").encode())
     result = run_build(Path("site_config.yml"))
     assert [(d.path, d.line, d.column) for d in result.diagnostics.items if "titel" in d.message] == [(ITEM, 3, 1)]
+    path.write_bytes(item("number: 1.1\ntitel: T\ntitle: T", "Tekst.\n\n<script>x()</script>\n").replace("\n", "\r").encode())
+    result = run_build(Path("site_config.yml"))  # old Mac line ends (CR only) count as lines too
+    assert sorted((d.line, d.message.split(":")[0]) for d in result.diagnostics.items) == [
+        (3, "unknown key 'titel'"), (8, "raw HTML removed")]
 
 
 def test_byte_order_mark_is_accepted(built_tiny):
