@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 import time
 import traceback
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Callable
 
@@ -24,7 +24,7 @@ from .load import load_site
 from .model import Site
 from .plan import FilePlan, plan_site
 from .render import make_environment, relative_url, render_page, today_from_env
-from .sitelinks import LinkCollector, check_site_links, resolve_site_links
+from .sitelinks import LinkCollector, check_site_links, resolve_file_links, resolve_site_links
 from .outputs import check_unique_outputs, report_template_error, source_of
 from .write import StagingDir
 
@@ -100,6 +100,7 @@ def _build(options: BuildOptions, result: BuildResult) -> None:
     pages, files = plan_site(site)
     for planner in OUTPUT_PLANNERS:
         files.extend(planner(site))
+    files = [replace(f, data=resolve_file_links(f.data, config.base_url)) if f.data else f for f in files]
     check_unique_outputs(pages, files, diags)
     env = make_environment(config)
     texts: dict[str, str] = {}

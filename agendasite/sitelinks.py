@@ -5,8 +5,9 @@ to a meeting by its folder (`../2024-12-06-kkr-hovedstaden/`), to an annex docum
 its path (`bilag/brev.md`, `bilag/notat.pdf`), optionally with `#anchor`. A markdown-it core
 rule resolves such links to the page's site URL, written `agendasite:<url>`; after rendering,
 `resolve_site_links` makes them relative to the page they appear on (the same text can appear
-on an item page and on its meeting page), and `check_site_links` reports links to pages or
-anchors the site does not have, with file and line.
+on an item page and on its meeting page), `resolve_file_links` makes them full addresses in
+generated files (feeds, JSON), and `check_site_links` reports links to pages or anchors the
+site does not have, with file and line.
 """
 
 from __future__ import annotations
@@ -132,6 +133,16 @@ def resolve_site_links(html: str, page_url: str) -> str:
         return html
     return _PLACEHOLDER.sub(
         lambda m: f'{m[1]}="{relative_url(page_url, unquote(m[2]))}{m[3] or ""}"', html)
+
+
+_FILE_PLACEHOLDER = re.compile(rb'((?:href|src)=(?:"|&quot;|&#34;|\\"))agendasite:')
+
+
+def resolve_file_links(data: bytes, base_url: str | None) -> bytes:
+    """In a generated file (feed, JSON), `agendasite:` addresses become full ones (base_url + page URL)."""
+    if SCHEME.encode() not in data:
+        return data
+    return _FILE_PLACEHOLDER.sub(lambda m: m[1] + (base_url or "/").encode(), data)
 
 
 def _output_path(url: str) -> str:

@@ -122,3 +122,7 @@ def test_links_between_items_meetings_and_annexes_resolve(tiny_site: Path, monke
     assert meeting.find("a", string="punkt 1.2")["href"] == "1-2-anden/#indstilling"
     assert check_links(out) == []
     assert "agendasite:" not in "".join(p.read_text(encoding="utf-8") for p in out.rglob("*.html"))
+    # generated files (the Atom feed holds the recommendation as escaped HTML) get full addresses
+    assert not [p for p in out.rglob("*") if p.is_file() and b"agendasite:2030-" in p.read_bytes()]
+    feed = (out / "feed.xml").read_text(encoding="utf-8")
+    assert '&lt;a href="https://example.org/test/2030-01-15-udvalget/1-2-anden/#indstilling"&gt;punkt 1.2' in feed
