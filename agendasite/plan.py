@@ -37,10 +37,11 @@ class FilePlan:
 
 @dataclass(frozen=True, slots=True)
 class Crumb:
-    """One step of a breadcrumb trail."""
+    """One step of a breadcrumb trail; a meeting's step is named by the template with its body and date."""
 
     title: str
     url: str
+    meeting: Meeting | None = None
 
 
 def plan_site(site: Site) -> tuple[list[PagePlan], list[FilePlan]]:
@@ -87,7 +88,7 @@ def meeting_heading(meeting: Meeting) -> str:
 
 def _plan_meeting(meeting: Meeting, home: Crumb) -> list[PagePlan]:
     crumbs = (home,)
-    meeting_crumb = Crumb(meeting.body, meeting.url)
+    meeting_crumb = Crumb(meeting.body, meeting.url, meeting)
     pages = [PagePlan(meeting.url, "meeting.html", {"meeting": meeting, "crumbs": crumbs}, meeting.body)]
     items = meeting.items
     for index, item in enumerate(items):

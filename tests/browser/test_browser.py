@@ -1,0 +1,234 @@
+"""The built site as a reader meets it in headless Chromium: walking, phone width, axe-core, search, print."""
+
+from __future__ import annotations
+
+import os
+import re
+from pathlib import Path
+
+import pytest
+
+from ..conftest import ROOT, run_build
+from .conftest import DESKTOP, PHONE
+from agendasite.model import Site
+
+from .pages import ITEM, MEETING, page_types
+
+pytestmark = pytest.mark.browser
+
+PAGE_TYPES = ("front", "meeting", "item", "annex-index", "annex-page", "funding-annex", "search", "404")
+AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "best-practice"]
+WHY_MISSING = {
+    "annex-page": "the content has no Markdown annex document",
+    "funding-annex": "the built site has no funding annex page yet (computed funding annexes: issue 3)",
+    "search": "the built site has no search page yet (Pagefind search: issue 5, the other half)",
+}
+
+
+@pytest.fixture(scope="module")
+def model() -> Site:
+    """The embedded site's model (a check-only build writes nothing)."""
+    config = Path(os.environ.get("AGENDASITE_TEST_CONFIG", ROOT / "site_config.yml"))
+    site = run_build(config, check=True).site
+    assert site is not None
+    return site
+
+
+@pytest.fixture(scope="module")
+def urls(built_site: Path, model: Site) -> dict[str, str | None]:
+    """One URL per page type of the built embedded site."""
+    return page_types(built_site, model)
+
+
+def _walk(urls: dict[str, str | None]) -> tuple[str, str, str]:
+    """Meeting, item and annex page of a Markdown annex document."""
+    annex = url_of(urls, "annex-page")
+    return urls["walk-meeting"] or "", urls["walk-item"] or "", annex
+
+
+def url_of(urls: dict[str, str | None], kind: str) -> str:
+    """The page of a type, or a skip saying why this build has none."""
+    url = urls[kind]
+    if url is None:
+        pytest.skip(WHY_MISSING.get(kind, f"no {kind} page"))
+    return url
+
+
+@pytest.fixture
+def page(chromium):
+    """A fresh desktop tab in the light scheme."""
+    context = chromium.new_context(viewport=DESKTOP, color_scheme="light")
+    tab = context.new_page()
+    yield tab
+    context.close()
+
+
+def h1(tab) -> str:
+    return " ".join(tab.locator("h1").inner_text().split())
+
+
+def _link_to(tab, target_url: str):
+    """The link in main whose href leads to the site URL (links are relative, so compare resolved URLs)."""
+    for link in tab.locator("main a[href]").all():
+        if link.evaluate("a => a.href") == target_url:
+            return link
+    raise AssertionError(f"no link to {target_url} on {tab.url}")
+
+
+def test_walk_front_meeting_item_annex_and_back_by_breadcrumbs(page, site_url: str, urls):
+    page.goto(site_url)
+    assert h1(page) == "KKR Hovedstaden – dagsordener"
+    page.locator("main").get_by_role("link", name=re.compile("6. september 2024")).click()
+    assert page.url == site_url + MEETING
+    assert h1(page) == "KKR Hovedstaden, 6. september 2024"
+    page.get_by_role("link", name=re.compile("3.4 Opfølgning på lånepuljen")).click()
+    assert page.url == site_url + ITEM
+    assert "Opfølgning på lånepuljen til botilbud 2024-2026" in h1(page)
+    meeting_url, item_url, annex_url = _walk(urls)
+    page.goto(site_url)
+    _link_to(page, site_url + meeting_url).click()
+    meeting_title = h1(page)
+    _link_to(page, site_url + item_url).click()
+    item_title = h1(page)
+    _link_to(page, site_url + annex_url).click()
+    assert page.url == site_url + annex_url
+    annex_title = h1(page)
+
+    def trail():
+        return page.get_by_role("navigation", name="Brødkrummesti")
+
+    crumbs = [" ".join(t.split()) for t in trail().get_by_role("listitem").all_inner_texts()]
+    assert crumbs == ["KKR Hovedstaden – dagsordener", meeting_title, item_title, annex_title]
+    trail().get_by_role("link", name=item_title).click()
+    assert page.url == site_url + item_url
+    trail().get_by_role("link", name=meeting_title).click()
+    assert page.url == site_url + meeting_url
+    trail().get_by_role("link").first.click()
+    assert page.url == site_url
+    assert h1(page) == "KKR Hovedstaden – dagsordener"
+
+
+def test_breadcrumbs_name_the_meeting_with_its_date(page, site_url: str):
+    page.goto(site_url + ITEM)
+    trail = page.get_by_role("navigation", name="Brødkrummesti")
+    assert trail.get_by_role("link", name="KKR Hovedstaden, 6. september 2024").count() == 1
+
+
+def _horizontal_overflow(tab) -> int:
+    """How many CSS pixels the page is wider than the window (0 = no horizontal scrolling)."""
+    return tab.evaluate("document.documentElement.scrollWidth - document.documentElement.clientWidth")
+
+
+@pytest.mark.parametrize("kind", PAGE_TYPES)
+def test_phone_width_has_no_horizontal_scroll_and_screenshots(chromium, site_url: str, urls, artifacts: Path, kind):
+    url = url_of(urls, kind)
+    for name, viewport in (("desktop", DESKTOP), ("phone", PHONE)):
+        context = chromium.new_context(viewport=viewport, color_scheme="light")
+        tab = context.new_page()
+        tab.goto(site_url + url)
+        overflow = _horizontal_overflow(tab)
+        tab.screenshot(path=str(artifacts / f"{kind}-{name}.png"), full_page=True)
+        context.close()
+        assert overflow <= 0, f"{kind} page {url} scrolls sideways by {overflow}px at {viewport['width']}px"
+
+
+def test_wide_table_scrolls_in_its_own_box_on_a_phone(chromium, site_url: str):
+    context = chromium.new_context(viewport=PHONE)
+    tab = context.new_page()
+    tab.goto(site_url + "2024-09-06-kkr-hovedstaden/3-5-fordeling-af-laerepladser-sosu/")
+    box = tab.locator(".table-scroll").first
+    widths = box.evaluate("b => [b.scrollWidth, b.clientWidth]")
+    context.close()
+    assert widths[0] > widths[1], "this table is wider than a phone, so its box must scroll"
+    assert widths[1] <= PHONE["width"]
+
+
+def _axe(tab, axe_source: str) -> list[dict]:
+    tab.add_script_tag(content=axe_source)
+    return tab.evaluate(
+        """async (tags) => {
+            const result = await axe.run(document, {runOnly: {type: 'tag', values: tags}});
+            return result.violations.map(v => ({id: v.id, help: v.help,
+                nodes: v.nodes.map(n => n.target.join(' ') + ': ' + n.failureSummary)}));
+        }""", AXE_TAGS)
+
+
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+@pytest.mark.parametrize("kind", PAGE_TYPES)
+def test_axe_finds_no_violations(chromium, site_url: str, urls, axe_source: str, kind: str, scheme: str):
+    url = url_of(urls, kind)
+    problems = []
+    for viewport in (DESKTOP, PHONE):
+        context = chromium.new_context(viewport=viewport, color_scheme=scheme)
+        tab = context.new_page()
+        tab.goto(site_url + url)
+        for violation in _axe(tab, axe_source):
+            problems.append(f"{viewport['width']}px {violation['id']} ({violation['help']}):\n    "
+                            + "\n    ".join(violation["nodes"][:5]))
+        context.close()
+    assert not problems, f"axe-core on the {kind} page {url} ({scheme} scheme):\n" + "\n".join(problems)
+
+
+def test_dark_scheme_follows_the_system_setting(chromium, site_url: str):
+    colours = {}
+    for scheme in ("light", "dark"):
+        context = chromium.new_context(viewport=DESKTOP, color_scheme=scheme)
+        tab = context.new_page()
+        tab.goto(site_url + ITEM)
+        colours[scheme] = tab.evaluate("getComputedStyle(document.body).backgroundColor")
+        context.close()
+    assert colours["light"] == "rgb(255, 255, 255)"
+    assert colours["dark"] != colours["light"]
+
+
+def test_reading_needs_no_javascript(chromium, site_url: str):
+    context = chromium.new_context(viewport=DESKTOP, java_script_enabled=False)
+    tab = context.new_page()
+    tab.goto(site_url + ITEM)
+    text = tab.locator("main").inner_text()
+    rows = tab.locator("table tbody tr").count()
+    context.close()
+    assert "Indstilling" in text and "lånepuljen" in text
+    assert rows == 12
+
+
+def test_focus_is_visible_and_skip_link_leads_to_main(page, site_url: str):
+    page.goto(site_url + MEETING)
+    page.keyboard.press("Tab")
+    skip = page.locator(".skip-link")
+    assert skip.evaluate("e => e === document.activeElement")
+    assert skip.is_visible()
+    outline = skip.evaluate("e => getComputedStyle(e).outlineStyle + ' ' + getComputedStyle(e).outlineWidth")
+    assert outline.startswith("solid") and not outline.endswith(" 0px")
+    page.keyboard.press("Enter")
+    assert page.url.endswith("#main")
+    page.keyboard.press("Tab")
+    focused = page.evaluate("document.activeElement.closest('main') !== null")
+    assert focused, "after the skip link, the next Tab lands in the main content"
+
+
+def test_print_hides_navigation_and_keeps_the_agenda(page, site_url: str):
+    page.goto(site_url + MEETING)
+    page.emulate_media(media="print")
+    hidden = page.evaluate("""() => ['.site-header', '.breadcrumbs', '.site-footer', '.skip-link']
+        .map(s => document.querySelector(s)).filter(e => e && getComputedStyle(e).display !== 'none').length""")
+    assert hidden == 0
+    assert page.locator("main .toc-item").count() == 14
+    assert page.locator("main .toc-item").first.is_visible()
+    link_colour = page.evaluate("getComputedStyle(document.querySelector('main a')).color")
+    assert link_colour == "rgb(0, 0, 0)"
+    pdf = page.pdf(format="A4")
+    assert pdf.startswith(b"%PDF") and len(pdf) > 10_000
+
+
+def test_search_finds_an_item_and_opens_it(page, site_url: str, urls):
+    url = url_of(urls, "search")
+    page.goto(site_url + url)
+    box = page.locator('main input[type="search"], input[type="search"]').first
+    box.fill("lånepulje")
+    box.press("Enter")
+    hit = page.locator("main").get_by_role("link", name=re.compile("lånepulje", re.IGNORECASE)).first
+    hit.wait_for(timeout=15_000)
+    hit.click()
+    page.wait_for_load_state()
+    assert "lånepulje" in h1(page).lower()
