@@ -14,6 +14,7 @@ from .diagnostics import Diagnostics
 from .sanitize import ENV_KEY
 from .sitelinks import LinkCollector
 from .markdown import RenderContext, Rendered, make_parser, render_document, slugify
+from .outline import outline_headings
 from .model import Annex, Config, Item, Meeting, Section, Site, SubSection
 from .schema import ItemNumber, Record, check
 from .schemas import ANNEX_PAGE, ITEM, MEETING
@@ -93,7 +94,7 @@ def _read(path: Path, ctx: LoadContext, front_required: bool = True) -> SourceFi
 def _render(text: str, src: SourceFile, ctx: LoadContext, csv_base: str = "") -> Rendered:
     rctx = RenderContext(src.rel, src.body_line - 1, ctx.config.language, ctx.diags, ctx.gettext, csv_base,
                          ctx.links)
-    return render_document(ctx.md, text, rctx)
+    return render_document(ctx.md, text, rctx, (outline_headings,))
 
 
 def load_meeting(folder: Path, ctx: LoadContext) -> Meeting | None:

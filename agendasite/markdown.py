@@ -80,9 +80,12 @@ def _compute_tables(md: MarkdownIt, tokens: list[Token], ctx: RenderContext) -> 
     out: list[Token] = []
     tables: list[Table] = []
     i = 0
+    heading = ""  # the nearest heading above, which names a table without a caption
     while i < len(tokens):
         tok = tokens[i]
         if tok.type != "table_open":
+            if tok.type == "inline" and i > 0 and tokens[i - 1].type == "heading_open":
+                heading = inline_text(tok)
             out.append(tok)
             i += 1
             continue
@@ -129,7 +132,7 @@ def _compute_tables(md: MarkdownIt, tokens: list[Token], ctx: RenderContext) -> 
         tables.append(table)
         html_tok = Token("html_block", "", 0)
         csv_url = f"{ctx.csv_base}{table.csv_name}" if table.csv_name else None
-        html_tok.content = render_table_html(table, ctx.gettext, csv_url)
+        html_tok.content = render_table_html(table, ctx.gettext, csv_url, len(tables), heading)
         out.append(html_tok)
         i = j + 1
     return out, tables

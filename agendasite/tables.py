@@ -246,11 +246,20 @@ def compute_table(header: list[RawCell], aligns: list[str | None], rows: list[li
     )
 
 
-def render_table_html(table: Table, gettext: Callable[[str], str], csv_url: str | None = None) -> str:
-    """Accessible HTML of a table: caption, header scopes, numeric cells aligned right."""
-    out = ['<div class="table-scroll" role="region" tabindex="0"'
-           + (f' aria-label="{escape(table.caption_text)}"' if table.caption_text else
-              f' aria-label="{escape(gettext("Table"))}"') + '>', '<table>']
+def table_name(table: Table, gettext: Callable[[str], str], number: int, heading: str = "") -> str:
+    """What a table is called by screen readers and download links: its caption, else its number and heading."""
+    if table.caption_text:
+        return table.caption_text
+    if heading:
+        return gettext("Table %(number)s, %(heading)s") % {"number": number, "heading": heading}
+    return gettext("Table %(number)s") % {"number": number}
+
+
+def render_table_html(table: Table, gettext: Callable[[str], str], csv_url: str | None = None,
+                      number: int = 1, heading: str = "") -> str:
+    """Accessible HTML of a table: caption, header scopes, numeric cells aligned right, a name of its own."""
+    name = table_name(table, gettext, number, heading)
+    out = [f'<div class="table-scroll" role="region" tabindex="0" aria-label="{escape(name)}">', '<table>']
     if table.caption:
         out.append(f"<caption>{table.caption}</caption>")
     out.append("<thead>")
@@ -273,7 +282,7 @@ def render_table_html(table: Table, gettext: Callable[[str], str], csv_url: str 
         cls = ' class="total"' if r in table.total_rows else ""
         out.append(f"<tr{cls}>")
         for c, cell in enumerate(row):
-            num = table.numeric[c] and c > 0
+            num = table.numeric[c]  # like its header cell, so a column lines up
             attrs = ' class="num"' if num else ""
             content = cell.html
             if cell.note:
@@ -293,7 +302,7 @@ def render_table_html(table: Table, gettext: Callable[[str], str], csv_url: str 
                 out.append(f'<li id="t{table.line}-note-{n}">{escape(note)}</li>')
             out.append("</ol>")
         if csv_url:
-            label = gettext("Download the table as CSV")
+            label = gettext("Download as CSV: %(table)s") % {"table": name}
             out.append(f'<p class="table-csv"><a href="{escape(csv_url)}" download>{escape(label)}</a></p>')
         out.append("</div>")
     return "\n".join(out) + "\n"
