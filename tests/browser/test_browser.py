@@ -207,7 +207,10 @@ def test_focus_is_visible_and_skip_link_leads_to_main(page, site_url: str):
     assert focused, "after the skip link, the next Tab lands in the main content"
 
 
-def test_print_hides_navigation_and_keeps_the_agenda(page, site_url: str):
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+def test_print_hides_navigation_and_keeps_the_agenda(chromium, site_url: str, scheme: str):
+    context = chromium.new_context(viewport=DESKTOP, color_scheme=scheme)
+    page = context.new_page()
     page.goto(site_url + MEETING)
     page.emulate_media(media="print")
     hidden = page.evaluate("""() => ['.site-header', '.breadcrumbs', '.site-footer', '.skip-link']
@@ -217,7 +220,11 @@ def test_print_hides_navigation_and_keeps_the_agenda(page, site_url: str):
     assert page.locator("main .toc-item").first.is_visible()
     link_colour = page.evaluate("getComputedStyle(document.querySelector('main a')).color")
     assert link_colour == "rgb(0, 0, 0)"
+    note = page.evaluate("getComputedStyle(document.querySelector('.note')).backgroundColor")
+    assert note == "rgb(243, 245, 247)", "paper is light whatever the screen's colour scheme"
+    assert page.evaluate("getComputedStyle(document.body).backgroundColor") == "rgb(255, 255, 255)"
     pdf = page.pdf(format="A4")
+    context.close()
     assert pdf.startswith(b"%PDF") and len(pdf) > 10_000
 
 
