@@ -15,8 +15,12 @@ import shutil
 import threading
 from collections.abc import Iterator
 from pathlib import Path
+from urllib.parse import urlparse
 
 import pytest
+
+from agendasite.config import load_config
+from agendasite.diagnostics import Diagnostics
 
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent.parent
@@ -27,6 +31,7 @@ CHROMIUM = Path(os.environ.get("AGENDASITE_CHROMIUM", "/usr/bin/chromium"))
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
                  "--disable-sync", "--no-first-run"]
 ARTIFACTS = ROOT / "test-artifacts"
+CONFIG = Path(os.environ.get("AGENDASITE_TEST_CONFIG", ROOT / "site_config.yml"))
 DESKTOP = {"width": 1280, "height": 900}
 PHONE = {"width": 390, "height": 844}
 
@@ -46,22 +51,50 @@ def require(ok: bool, what: str) -> None:
     pytest.skip(message)
 
 
-class _QuietHandler(http.server.SimpleHTTPRequestHandler):
-    """Serves the site folder without logging every request to stderr."""
+class SiteHandler(http.server.SimpleHTTPRequestHandler):
+    """Serves the site below its base path, like its web host: unknown addresses get 404.html with status 404."""
+
+    base_path = "/"
+
+    def translate_path(self, path: str) -> str:
+        if not path.startswith(self.base_path):
+            return str(Path(self.directory) / "-outside-the-site-")
+        return super().translate_path("/" + path[len(self.base_path):])
+
+    def send_error(self, code: int, message: str | None = None, explain: str | None = None) -> None:
+        page = Path(self.directory) / "404.html"
+        if code != 404 or not page.is_file():
+            super().send_error(code, message, explain)
+            return
+        body = page.read_bytes()
+        self.send_response(404)
+        self.send_header("Content-Type", "text/html; charset=utf-8")
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        if self.command != "HEAD":
+            self.wfile.write(body)
 
     def log_message(self, format: str, *args: object) -> None:  # noqa: A002 - the base class's name
         pass
 
 
+def site_base_path() -> str:
+    """The path of the site's base_url: served there, the 404 page's absolute links work as on the web host."""
+    config = load_config(CONFIG, Diagnostics())
+    assert config is not None
+    return (urlparse(config.base_url).path or "/") if config.base_url else "/"
+
+
 @pytest.fixture(scope="session")
 def site_url(built_site: Path) -> Iterator[str]:
-    """The built site served over HTTP on a free port of 127.0.0.1; stopped at teardown."""
-    handler = functools.partial(_QuietHandler, directory=str(built_site))
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    """The built site served over HTTP on a free port of 127.0.0.1 below its base path; stopped at teardown."""
+    base = site_base_path()
+    handler = type("Handler", (SiteHandler,), {"base_path": base})
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(handler, directory=str(built_site)))
     thread = threading.Thread(target=server.serve_forever, name="site-server", daemon=True)
     thread.start()
     try:
-        yield f"http://127.0.0.1:{server.server_port}/"
+        yield f"http://127.0.0.1:{server.server_port}{base}"
     finally:
         server.shutdown()
         server.server_close()

@@ -50,10 +50,9 @@ def funding_page_url(site: Path, model: Site) -> str | None:
 
 
 def search_page_url(site: Path) -> str | None:
-    """The search page (Pagefind), if the built site has one: a page with a search box that loads Pagefind."""
+    """The search page, if the built site has one: a top-level page that loads Pagefind."""
     for url in page_urls(site):
-        html = _html(site, url)
-        if "pagefind" in html.lower() and 'type="search"' in html and url.count("/") <= 1 and url != "":
+        if url and url.count("/") <= 1 and not url.startswith("pagefind/") and "pagefind" in _html(site, url).lower():
             return url
     return None
 
@@ -71,5 +70,5 @@ def page_types(site: Path, model: Site) -> dict[str, str | None]:
         "walk-item": walk[1] if walk else None,
         "funding-annex": funding_page_url(site, model),
         "search": search_page_url(site),
-        "404": "404.html",
+        "404": "no-such-page/",  # the web host answers an unknown address with 404.html
     }

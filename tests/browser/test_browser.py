@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import os
 import re
 from pathlib import Path
 
 import pytest
 
-from ..conftest import ROOT, run_build
-from .conftest import DESKTOP, PHONE
+from ..conftest import run_build
+from .conftest import CONFIG, DESKTOP, PHONE
 from agendasite.model import Site
 
 from .pages import ITEM, MEETING, page_types
@@ -28,8 +27,7 @@ WHY_MISSING = {
 @pytest.fixture(scope="module")
 def model() -> Site:
     """The embedded site's model (a check-only build writes nothing)."""
-    config = Path(os.environ.get("AGENDASITE_TEST_CONFIG", ROOT / "site_config.yml"))
-    site = run_build(config, check=True).site
+    site = run_build(CONFIG, check=True).site
     assert site is not None
     return site
 
@@ -231,7 +229,11 @@ def test_print_hides_navigation_and_keeps_the_agenda(chromium, site_url: str, sc
 def test_search_finds_an_item_and_opens_it(page, site_url: str, urls):
     url = url_of(urls, "search")
     page.goto(site_url + url)
-    box = page.locator('main input[type="search"], input[type="search"]').first
+    page.wait_for_load_state("networkidle")
+    fields = 'input[type="search"], input[type="text"], [role="searchbox"]'
+    in_main = page.locator("main").locator(fields)
+    box = (in_main if in_main.count() else page.locator(fields)).first
+    box.wait_for(timeout=15_000)  # a search interface may be drawn by its script
     box.fill("lånepulje")
     box.press("Enter")
     hit = page.locator("main").get_by_role("link", name=re.compile("lånepulje", re.IGNORECASE)).first
@@ -239,3 +241,14 @@ def test_search_finds_an_item_and_opens_it(page, site_url: str, urls):
     hit.click()
     page.wait_for_load_state()
     assert "lånepulje" in h1(page).lower()
+
+
+def test_unknown_address_gets_the_styled_404_page_leading_home(page, site_url: str):
+    response = page.goto(site_url + MEETING + "no-such-item/")
+    assert response is not None and response.status == 404
+    assert h1(page) == "Siden findes ikke"
+    header = page.evaluate("getComputedStyle(document.querySelector('.site-header')).backgroundColor")
+    assert header == "rgb(11, 79, 108)", "the stylesheet loads at any address"
+    page.get_by_role("link", name="Gå til forsiden med alle møder").click()
+    assert page.url == site_url
+    assert h1(page) == "KKR Hovedstaden – dagsordener"
