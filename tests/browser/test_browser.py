@@ -11,7 +11,7 @@ from ..conftest import run_build
 from .conftest import CONFIG, DESKTOP, PHONE
 from agendasite.model import Site
 
-from .pages import ITEM, MEETING, page_types
+from .pages import ITEM, MEETING, page_types, page_urls
 
 pytestmark = pytest.mark.browser
 
@@ -130,6 +130,19 @@ def test_phone_width_has_no_horizontal_scroll_and_screenshots(chromium, site_url
         assert overflow <= 0, f"{kind} page {url} scrolls sideways by {overflow}px at {viewport['width']}px"
 
 
+def test_no_page_scrolls_sideways_at_320_px(chromium, site_url: str, built_site: Path):
+    """WCAG 1.4.10 (reflow): 320 CSS px, a 1280 px window zoomed to 400 %; every page of the site."""
+    context = chromium.new_context(viewport={"width": 320, "height": 800})
+    tab = context.new_page()
+    wide = []
+    for url in page_urls(built_site):
+        tab.goto(site_url + url)
+        if (overflow := _horizontal_overflow(tab)) > 0:
+            wide.append(f"{url}: {overflow}px")
+    context.close()
+    assert not wide, "pages wider than 320 px:\n" + "\n".join(wide)
+
+
 def test_wide_table_scrolls_in_its_own_box_on_a_phone(chromium, site_url: str):
     context = chromium.new_context(viewport=PHONE)
     tab = context.new_page()
@@ -198,6 +211,11 @@ def test_focus_is_visible_and_skip_link_leads_to_main(page, site_url: str):
     assert skip.is_visible()
     outline = skip.evaluate("e => getComputedStyle(e).outlineStyle + ' ' + getComputedStyle(e).outlineWidth")
     assert outline.startswith("solid") and not outline.endswith(" 0px")
+    page.keyboard.press("Tab")
+    title = page.locator(".site-title")
+    assert title.evaluate("e => e === document.activeElement")
+    assert title.evaluate("e => getComputedStyle(e).outlineColor") == "rgb(255, 255, 255)"
+    page.keyboard.press("Shift+Tab")
     page.keyboard.press("Enter")
     assert page.url.endswith("#main")
     page.keyboard.press("Tab")
