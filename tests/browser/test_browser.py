@@ -180,6 +180,18 @@ def test_axe_finds_no_violations(chromium, site_url: str, urls, axe_source: str,
     assert not problems, f"axe-core on the {kind} page {url} ({scheme} scheme):\n" + "\n".join(problems)
 
 
+def test_axe_finds_no_violations_on_any_page(chromium, site_url: str, built_site: Path, axe_source: str):
+    """Every page, not only one of each type: annex documents differ in what their Markdown holds."""
+    context = chromium.new_context(viewport=DESKTOP)
+    tab = context.new_page()
+    problems = []
+    for url in page_urls(built_site):
+        tab.goto(site_url + url)
+        problems += [f"{url}: {v['id']} ({v['help']}): {v['nodes'][:3]}" for v in _axe(tab, axe_source)]
+    context.close()
+    assert not problems, "\n".join(problems)
+
+
 def test_dark_scheme_follows_the_system_setting(chromium, site_url: str):
     colours = {}
     for scheme in ("light", "dark"):
