@@ -7,10 +7,10 @@ from pathlib import Path
 
 import pytest
 
-from ..conftest import run_build
-from .conftest import CONFIG, DESKTOP, PHONE
 from agendasite.model import Site
 
+from ..conftest import run_build
+from .conftest import CONFIG, DESKTOP, PHONE
 from .pages import ITEM, MEETING, page_types, page_urls
 
 pytestmark = pytest.mark.browser
@@ -74,6 +74,7 @@ def _link_to(tab, target_url: str):
 
 
 def test_walk_front_meeting_item_annex_and_back_by_breadcrumbs(page, site_url: str, urls):
+    # by the link names a reader sees: the September agenda and its item with a computed table
     page.goto(site_url)
     assert h1(page) == "KKR Hovedstaden – dagsordener"
     page.locator("main").get_by_role("link", name=re.compile("6. september 2024")).click()
@@ -82,6 +83,7 @@ def test_walk_front_meeting_item_annex_and_back_by_breadcrumbs(page, site_url: s
     page.get_by_role("link", name=re.compile("3.4 Opfølgning på lånepuljen")).click()
     assert page.url == site_url + ITEM
     assert "Opfølgning på lånepuljen til botilbud 2024-2026" in h1(page)
+    # from the front page down to a Markdown annex document (spring meeting), then back up by the breadcrumbs
     meeting_url, item_url, annex_url = _walk(urls)
     page.goto(site_url)
     _link_to(page, site_url + meeting_url).click()
