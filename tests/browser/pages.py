@@ -6,6 +6,7 @@ from pathlib import Path
 
 from bs4 import BeautifulSoup
 
+from agendasite.handbook import HANDBOOK_DIR
 from agendasite.model import Site
 
 MEETING = "2024-09-06-kkr-hovedstaden/"
@@ -18,10 +19,12 @@ def _html(site: Path, url: str) -> str:
 
 
 def page_urls(site: Path) -> list[str]:
-    """Every HTML page of the built site as a site-relative URL (folders end in /)."""
+    """Every page agendasite renders, as a site-relative URL (folders end in /); not the MkDocs handbook."""
     urls = []
     for path in sorted(site.rglob("*.html")):
         rel = path.relative_to(site).as_posix()
+        if rel.startswith(f"{HANDBOOK_DIR}/"):
+            continue  # the editors' handbook is MkDocs' output with its own theme, not these templates'
         urls.append(rel[: -len("index.html")] if rel.endswith("index.html") else rel)
     return urls
 
