@@ -53,9 +53,10 @@ def funding_page_url(site: Path, model: Site) -> str | None:
 
 
 def search_page_url(site: Path) -> str | None:
-    """The search page, if the built site has one: a top-level page that loads Pagefind."""
+    """The search page, if the built site has one: the page that loads Pagefind's script."""
     for url in page_urls(site):
-        if url and url.count("/") <= 1 and not url.startswith("pagefind/") and "pagefind" in _html(site, url).lower():
+        soup = BeautifulSoup(_html(site, url), "html.parser")
+        if soup.find("script", src=lambda src: bool(src) and "pagefind" in src):
             return url
     return None
 

@@ -258,7 +258,7 @@ def test_print_hides_navigation_and_keeps_the_agenda(chromium, site_url: str, sc
     assert pdf.startswith(b"%PDF") and len(pdf) > 10_000
 
 
-def test_search_finds_an_item_and_opens_it(page, site_url: str, urls):
+def test_search_finds_an_item_and_opens_it(page, site_url: str, urls, artifacts: Path, axe_source: str):
     url = url_of(urls, "search")
     page.goto(site_url + url)
     page.wait_for_load_state("networkidle")
@@ -270,6 +270,9 @@ def test_search_finds_an_item_and_opens_it(page, site_url: str, urls):
     box.press("Enter")
     hit = page.locator("main").get_by_role("link", name=re.compile("lånepulje", re.IGNORECASE)).first
     hit.wait_for(timeout=15_000)
+    page.screenshot(path=str(artifacts / "search-results-desktop.png"), full_page=True)
+    violations = _axe(page, axe_source)
+    assert not violations, f"axe-core on the search results: {violations}"
     hit.click()
     page.wait_for_load_state()
     assert "lånepulje" in h1(page).lower()
