@@ -1,0 +1,227 @@
+"""A deterministic, seeded corpus of realistic agenda items: our format, and the same pages for Hugo and MkDocs."""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import random
+import shutil
+import zlib
+from dataclasses import dataclass
+from pathlib import Path
+
+ITEMS_PER_MEETING = 15
+SECTIONS = ((1, "Godkendelse af dagsorden og referat"), (2, "Siden sidst"), (3, "Regionalpolitiske sager"),
+            (4, "Udpegninger"), (5, "Eventuelt"))
+# items per section: 1 + 1 + 11 + 1 + 1 = 15
+SECTION_SIZES = (1, 1, 11, 1, 1)
+BODIES = ("KKR Hovedstaden", "KKR Sjælland", "KKR Syddanmark", "KKR Midtjylland", "KKR Nordjylland")
+MUNICIPALITIES = ("Allerød", "Ballerup", "Brøndby", "Egedal", "Frederiksberg", "Gribskov", "Helsingør",
+                  "Høje-Taastrup", "København", "Rudersdal", "Rødovre", "Tårnby", "Gentofte", "Fredensborg",
+                  "Hørsholm", "Glostrup", "Albertslund", "Ishøj", "Vallensbæk", "Dragør")
+TOPICS = ("lånepuljen til botilbud", "rammeaftale for det specialiserede socialområde", "grøn omstilling",
+          "fordeling af lærepladser på SOSU-området", "klimaalliancen", "tværgående mobilitetsanalyse",
+          "sundhedsaftalen", "beskæftigelsesindsatsen", "udsatte børn og unge", "kollektiv trafik",
+          "erhvervsfremme", "digitalisering i kommunerne", "ældreområdet", "psykiatriområdet")
+WORDS = ("kommunerne", "regionen", "udvalget", "sagen", "økonomiaftalen", "indsatsen", "borgerne", "målgruppen",
+         "kapaciteten", "samarbejdet", "pladser", "udgifterne", "tilbuddene", "ansøgningerne", "ambitionen",
+         "forløbet", "høringen", "medarbejderne", "løsningerne", "området", "årrække", "særligt", "væsentligt",
+         "fælles", "tværkommunale", "indstillingen", "grøn", "bæredygtig", "sårbare", "målrettet", "økonomisk")
+VERBS = ("understøtter", "fastholder", "udvikler", "vurderer", "godkender", "prioriterer", "følger",
+         "styrker", "beskriver", "foreslår")
+
+
+@dataclass(frozen=True, slots=True)
+class CorpusItem:
+    """One generated item: where it lives and its parts, for every output format."""
+
+    meeting_slug: str
+    slug: str
+    number: str
+    title: str
+    body: str  # Markdown shared by all three formats (our format adds front matter and computed cells)
+    body_computed: str  # the same body with `=sum` cells (our format)
+    annex_page: str | None  # Markdown annex document (name without .md)
+
+
+def _sentence(rng: random.Random) -> str:
+    words = [rng.choice(WORDS) for _ in range(rng.randint(8, 16))]
+    words.insert(rng.randint(1, len(words) - 1), rng.choice(VERBS))
+    text = " ".join(words)
+    return text[0].upper() + text[1:] + "."
+
+
+def _paragraph(rng: random.Random, sentences: int = 4) -> str:
+    return " ".join(_sentence(rng) for _ in range(sentences))
+
+
+def _table(rng: random.Random) -> tuple[str, str]:
+    """A 12-row table: plain (totals written out) and computed (`=sum`)."""
+    rows = rng.sample(MUNICIPALITIES, 11)
+    amounts = [rng.randint(10, 3000) for _ in rows]  # tenths of a million
+    places = [rng.randint(1, 120) for _ in rows]
+    head = "Tabel: Fordeling pr. kommune\n\n| Kommune | Beløb (mio. kr.) | Antal pladser |\n|---|--:|--:|\n"
+    body = "".join(f"| {name} | {a // 10},{a % 10} | {p} |\n" for name, a, p in zip(rows, amounts, places))
+    total_a, total_p = sum(amounts), sum(places)
+    plain = head + body + f"| **I alt** | {total_a // 10},{total_a % 10} | {total_p} |\n"
+    computed = head + body + f"| **I alt** | =sum {total_a // 10},{total_a % 10} | =sum |\n"
+    return plain, computed
+
+
+def _item_body(rng: random.Random, meeting_body: str) -> tuple[str, str]:
+    plain_table, computed_table = _table(rng)
+    bullets = "".join(f"- {_sentence(rng)}\n" for _ in range(rng.randint(3, 5)))
+    steps = "".join(f"{i}. {_sentence(rng)}\n" for i in range(1, rng.randint(3, 4) + 1))
+    parts = [
+        "## Baggrund\n\n" + _paragraph(rng, 4) + "\n",
+        f"## Indstilling\n\nDet indstilles, at {meeting_body} tager sagen til efterretning.\n",
+        "## Sagsfremstilling\n\n" + _paragraph(rng, 5) + "\n\n" + bullets + "\n" + _paragraph(rng, 4) + "\n\n"
+        + "### Den videre proces\n\n" + steps + "\n" + _paragraph(rng, 3) + "\n\n{table}\n"
+        + _paragraph(rng, 2) + "\n",
+    ]
+    text = "\n".join(parts)
+    return text.replace("{table}", plain_table), text.replace("{table}", computed_table)
+
+
+def _slug(text: str) -> str:
+    table = str.maketrans({"æ": "ae", "ø": "o", "å": "a", " ": "-"})
+    out = "".join(c for c in text.lower().translate(table) if c.isalnum() and c.isascii() or c == "-")
+    return "-".join(p for p in out.split("-") if p)[:48].strip("-")
+
+
+def generate(n: int, seed: int = 2024) -> list[tuple[str, str, dt.date, list[CorpusItem]]]:
+    """N items in meetings of 15: (meeting slug, body, date, items), oldest meeting first."""
+    rng = random.Random(seed)
+    meetings = []
+    day = dt.date(2000, 1, 7)
+    produced = 0
+    while produced < n:
+        body = BODIES[len(meetings) % len(BODIES)]
+        slug = f"{day.isoformat()}-{_slug(body)}"
+        items: list[CorpusItem] = []
+        numbers = [f"{sec}.{k}" for (sec, _), size in zip(SECTIONS, SECTION_SIZES) for k in range(1, size + 1)]
+        for number in numbers[: min(ITEMS_PER_MEETING, n - produced)]:
+            topic = rng.choice(TOPICS)
+            title = f"{rng.choice(('Status på', 'Opfølgning på', 'Drøftelse af', 'Godkendelse af'))} {topic}"
+            plain, computed = _item_body(rng, body)
+            annex_page = "notat-" + number.replace(".", "-") if rng.random() < 0.2 else None
+            items.append(CorpusItem(slug, f"{number.replace('.', '-')}-{_slug(title)}", number, title, plain,
+                                    computed, annex_page))
+        produced += len(items)
+        meetings.append((slug, body, day, items))
+        day += dt.timedelta(days=3)
+    return meetings
+
+
+def write_agendasite(meetings, root: Path) -> Path:
+    """The corpus in agendasite's own content format; returns the site_config.yml."""
+    _reset(root)
+    (root / "site_config.yml").write_text(
+        "title: Benchmark – dagsordener\nlanguage: da\nbase_url: https://example.org/bench/\n"
+        "content_dir: content\ntemplates_dir: templates\noutput_dir: site\n", encoding="utf-8")
+    for slug, body, day, items in meetings:
+        folder = root / "content" / slug
+        (folder / "bilag").mkdir(parents=True)
+        sections = "".join(f"  - number: {n}\n    title: {t}\n" for n, t in SECTIONS)
+        (folder / "meeting.md").write_text(
+            f"---\nbody: {body}\ntitle: Dagsorden\ndate: {day.isoformat()}\nstart: \"10:00\"\n"
+            f"place: Rådhuset, Torvet 1\nstatus: held\nsections:\n{sections}---\n\n## Mission\n\n"
+            "KL bidrager til at udvikle og fastholde et stærkt lokalt demokrati.\n", encoding="utf-8")
+        (folder / "bilag" / "oversigt.pdf").write_bytes(b"%PDF-1.4\n% benchmark annex\n" + slug.encode())
+        for item in items:
+            annexes = ["  - title: Oversigt over indsatser\n    file: bilag/oversigt.pdf\n",
+                       "  - title: Den fælles vision\n    url: https://example.org/vision/\n"]
+            if item.annex_page:
+                annexes.append(f"  - title: Notat om {item.title.lower()}\n    page: bilag/{item.annex_page}.md\n")
+                (folder / "bilag" / f"{item.annex_page}.md").write_text(
+                    f"---\ntitle: Notat til punkt {item.number}\n---\n\n## Resumé\n\n{item.body[:1200]}\n",
+                    encoding="utf-8")
+            (folder / f"{item.slug}.md").write_text(
+                f"---\nnumber: {item.number}\ntitle: {item.title}\ncase: SAG-2024-{zlib.crc32(item.slug.encode()) % 10**5:05d}\n"
+                f"officer: abc\nannexes:\n{''.join(annexes)}---\n\n{item.body_computed}", encoding="utf-8")
+    return root / "site_config.yml"
+
+
+HUGO_SINGLE = """<!DOCTYPE html>
+<html lang="da"><head><meta charset="utf-8"><title>{{ .Title }} – {{ .Site.Title }}</title></head>
+<body><nav><a href="{{ .Site.BaseURL }}">{{ .Site.Title }}</a> › <a href="{{ .Parent.RelPermalink }}">{{ .Parent.Title }}</a></nav>
+<main><h1>{{ .Title }}</h1>{{ .Content }}</main>
+<nav>{{ with .PrevInSection }}<a href="{{ .RelPermalink }}">{{ .Title }}</a>{{ end }}
+{{ with .NextInSection }}<a href="{{ .RelPermalink }}">{{ .Title }}</a>{{ end }}</nav></body></html>
+"""
+HUGO_LIST = """<!DOCTYPE html>
+<html lang="da"><head><meta charset="utf-8"><title>{{ .Title }} – {{ .Site.Title }}</title></head>
+<body><main><h1>{{ .Title }}</h1>{{ .Content }}
+<ul>{{ range .Pages }}<li><a href="{{ .RelPermalink }}">{{ .Title }}</a></li>{{ end }}</ul></main></body></html>
+"""
+
+
+def write_hugo(meetings, root: Path) -> Path:
+    """The same pages for Hugo, with a minimal theme (single + list layouts)."""
+    _reset(root)
+    (root / "hugo.toml").write_text(
+        'baseURL = "https://example.org/bench/"\nlanguageCode = "da"\ntitle = "Benchmark – dagsordener"\n'
+        'disableKinds = ["taxonomy", "term", "RSS", "sitemap"]\n', encoding="utf-8")
+    layouts = root / "layouts" / "_default"
+    layouts.mkdir(parents=True)
+    (layouts / "single.html").write_text(HUGO_SINGLE, encoding="utf-8")
+    (layouts / "list.html").write_text(HUGO_LIST, encoding="utf-8")
+    for slug, body, day, items in meetings:
+        folder = root / "content" / slug
+        folder.mkdir(parents=True)
+        (folder / "_index.md").write_text(f'---\ntitle: "{body} {day.isoformat()}"\nweight: 1\n---\n\nDagsorden.\n',
+                                          encoding="utf-8")
+        for weight, item in enumerate(items, 1):
+            (folder / f"{item.slug}.md").write_text(
+                f'---\ntitle: "{item.number} {item.title}"\nweight: {weight}\n---\n\n{item.body}', encoding="utf-8")
+            if item.annex_page:
+                (folder / f"{item.annex_page}.md").write_text(
+                    f'---\ntitle: "Notat til punkt {item.number}"\n---\n\n## Resumé\n\n{item.body[:1200]}\n',
+                    encoding="utf-8")
+    return root
+
+
+def write_mkdocs(meetings, root: Path, cap: int) -> tuple[Path, int]:
+    """The first `cap` item pages for MkDocs with the Material theme; returns (root, pages written)."""
+    _reset(root)
+    (root / "mkdocs.yml").write_text(
+        "site_name: Benchmark – dagsordener\ntheme:\n  name: material\n  language: da\n"
+        "markdown_extensions:\n  - tables\n", encoding="utf-8")
+    docs = root / "docs"
+    docs.mkdir()
+    (docs / "index.md").write_text("# Benchmark\n\nDagsordener.\n", encoding="utf-8")
+    pages = 0
+    for slug, body, day, items in meetings:
+        for item in items:
+            if pages >= cap:
+                return root, pages
+            (docs / slug).mkdir(exist_ok=True)
+            (docs / slug / f"{item.slug}.md").write_text(f"# {item.number} {item.title}\n\n{item.body}",
+                                                        encoding="utf-8")
+            pages += 1
+    return root, pages
+
+
+def _reset(root: Path) -> None:
+    if root.exists():
+        shutil.rmtree(root)
+    root.mkdir(parents=True)
+
+
+def main() -> None:
+    """Write a corpus of N items in all three formats under --out."""
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--n", type=int, default=1000)
+    parser.add_argument("--seed", type=int, default=2024)
+    parser.add_argument("--out", type=Path, default=Path("/tmp/agendasite-corpus"))
+    parser.add_argument("--mkdocs-cap", type=int, default=1000)
+    args = parser.parse_args()
+    meetings = generate(args.n, args.seed)
+    write_agendasite(meetings, args.out / "agendasite")
+    write_hugo(meetings, args.out / "hugo")
+    write_mkdocs(meetings, args.out / "mkdocs", args.mkdocs_cap)
+    print(f"{args.n} items in {len(meetings)} meetings written to {args.out}")
+
+
+if __name__ == "__main__":
+    main()
