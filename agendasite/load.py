@@ -49,8 +49,10 @@ class LoadContext:
 
 
 def load_site(config: Config, diags: Diagnostics, gettext: Callable[[str], str], today: dt.date,
-              links: LinkCollector | None = None) -> Site:
-    """Read every meeting under content/; errors go to `diags`."""
+              links: LinkCollector | None = None,
+              load_meetings: Callable[[list[Path], LoadContext], list[Meeting | None]] | None = None) -> Site:
+    """Read every meeting under content/; errors go to `diags`. `load_meetings` (folders -> meetings, in
+    order) replaces reading them one by one here: incremental.py takes unchanged ones from its cache."""
     content = Path(config.content_dir)
     ctx = LoadContext(config, diags, make_parser(), gettext, content, Path.cwd().resolve(), links=links)
     meetings: list[Meeting] = []
@@ -61,12 +63,13 @@ def load_site(config: Config, diags: Diagnostics, gettext: Callable[[str], str],
     from .data import load_data_dir
 
     ctx.data = load_data_dir(content / DATA_DIR, diags, ctx.rel, config.language)
-    for folder in sorted(p for p in content.iterdir() if p.is_dir()):
-        if folder.name == DATA_DIR or folder.name.startswith((".", "_")):
-            continue
+    folders = [p for p in sorted(content.iterdir()) if p.is_dir()
+               and not (p.name == DATA_DIR or p.name.startswith((".", "_")))]
+    loaded = load_meetings(folders, ctx) if load_meetings else None
+    for index, folder in enumerate(folders):
         folder_rel = ctx.current = ctx.rel(folder)
         try:
-            meeting = load_meeting(folder, ctx)
+            meeting = loaded[index] if loaded is not None else load_meeting(folder, ctx)
         except Exception as exc:  # name the file for the internal-error message (pipeline.build)
             exc.agendasite_path = ctx.current  # type: ignore[attr-defined]
             raise

@@ -7,22 +7,25 @@ import time
 import traceback
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Callable
+from typing import Any, Callable
 
 from jinja2 import TemplateError
 
 from .config import load_config
-from .diagnostics import Diagnostics
+from .cache import unchanged_summary
+from .diagnostics import Diagnostic, Diagnostics
 from .feeds import plan_feeds
 from .handbook import finish_handbook
 from .ical import plan_calendars
+from .incremental import run as incremental_run
+from .incremental import templates_use_site
 from .opendata import plan_open_data
 from .search import index_search
 from .sitemap import plan_sitemap
 from .i18n import load_translations
 from .load import load_site
 from .model import Site
-from .plan import FilePlan, plan_site
+from .plan import FilePlan, PagePlan, plan_site
 from .render import make_environment, relative_url, render_page, today_from_env
 from .sitelinks import LinkCollector, check_site_links, resolve_file_links, resolve_site_links
 from .outputs import check_unique_outputs, report_template_error, source_of
@@ -45,6 +48,10 @@ class BuildOptions:
     check_only: bool = False
     strict: bool = False
     environ: dict[str, str] = field(default_factory=lambda: dict(os.environ))
+    incremental: bool = True  # reuse the cache and the last output (incremental.py); False: from scratch
+    cache_dir: Path | None = None  # default: $AGENDASITE_CACHE_DIR, else .cache/agendasite/ beside the config
+    jobs: int | None = None  # worker processes; default: the available cores
+    progress: Any = None  # a progress.Progress reporter; default: silent
 
 
 @dataclass(slots=True)
@@ -69,6 +76,9 @@ def build(options: BuildOptions) -> BuildResult:
     diags = Diagnostics()
     result = BuildResult(diags)
     try:
+        if options.incremental and not options.check_only and _unchanged(options, result):
+            result.seconds = time.perf_counter() - started
+            return result
         _build(options, result)
     except Exception as exc:  # an internal failure: say so plainly, never a bare traceback
         where = getattr(exc, "agendasite_path", None) or str(options.config_path)
@@ -89,6 +99,8 @@ def _build(options: BuildOptions, result: BuildResult) -> None:
     if config is None:
         return
     translations = load_translations(config.language)
+    if options.incremental and not options.check_only and not templates_use_site(config):
+        return incremental_run(options, result, config, translations.gettext)  # same output, less work
     links = LinkCollector(Path(config.content_dir))
     site = load_site(config, diags, translations.gettext, today_from_env(options.environ), links)
     result.site = site
@@ -105,11 +117,8 @@ def _build(options: BuildOptions, result: BuildResult) -> None:
     env = make_environment(config)
     texts: dict[str, str] = {}
     for page in pages:
-        context = dict(page.context)
-        context.update(site=site, config=config, page=page,
-                       url=_url_function(page.url, config))
         try:
-            texts[page.path] = resolve_site_links(render_page(env, page.template, context), page.url)
+            texts[page.path] = render_text(env, page, site, config)
         except TemplateError as exc:  # a site template with a mistake: its file and line
             report_template_error(exc, page, diags)
         except Exception as exc:  # name the editor's file the page comes from
@@ -146,6 +155,27 @@ def _build(options: BuildOptions, result: BuildResult) -> None:
         raise
     result.output_dir = output
     result.ok = True
+
+
+def render_text(env, page: PagePlan, site: Site, config) -> str:
+    """One page: its planned values plus site, config, page and a `url()` relative to it; links resolved."""
+    context = dict(page.context)
+    context.update(site=site, config=config, page=page, url=_url_function(page.url, config))
+    return resolve_site_links(render_page(env, page.template, context), page.url)
+
+
+def _unchanged(options: BuildOptions, result: BuildResult) -> bool:
+    """Nothing changed since the last build: report its summary again and keep its output."""
+    summary = unchanged_summary(options.config_path, options.output_dir, options.strict, options.cache_dir,
+                                options.environ)
+    if summary is None:
+        return False
+    result.diagnostics.items.extend(Diagnostic(*d) for d in summary["diagnostics"])
+    for name in ("meetings", "items", "annexes", "pages", "files"):
+        setattr(result, name, summary[name])
+    result.output_dir = Path(summary["output_dir"])
+    result.ok = True
+    return True
 
 
 def _write_assets(staging: StagingDir) -> None:

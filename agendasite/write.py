@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import subprocess
 import tempfile
 from pathlib import Path
 
@@ -20,6 +21,7 @@ class StagingDir:
     def write(self, rel: str, data: bytes) -> None:
         target = self.path / rel
         target.parent.mkdir(parents=True, exist_ok=True)
+        target.unlink(missing_ok=True)  # it may be a hard link to the published file: never write through it
         with open(target, "wb") as fh:
             fh.write(data)
 
@@ -28,8 +30,20 @@ class StagingDir:
         target.parent.mkdir(parents=True, exist_ok=True)
         shutil.copyfile(source, target)
 
-    def publish(self) -> None:
-        """Replace the output folder by the staged one (the old one is removed afterwards)."""
+    def link(self, rel: str, source: Path) -> None:
+        """Reuse an unchanged file of the published site (a hard link, or a copy across file systems)."""
+        target = self.path / rel
+        target.parent.mkdir(parents=True, exist_ok=True)
+        try:
+            os.link(source, target)
+        except OSError:
+            if not source.is_file():
+                raise
+            shutil.copyfile(source, target)
+
+    def publish(self, remove_old_in_background: bool = False) -> None:
+        """Replace the output folder by the staged one (the old one is removed afterwards; for large
+        sites by a detached `rm -rf`, so that a small rebuild does not wait for thousands of unlinks)."""
         os.chmod(self.path, 0o755)
         old = None
         if self.output.exists():
@@ -37,7 +51,10 @@ class StagingDir:
             os.rmdir(old)
             os.replace(self.output, old)
         os.replace(self.path, self.output)
-        if old is not None:
+        if old is not None and remove_old_in_background and shutil.which("rm"):
+            subprocess.Popen(["rm", "-rf", "--", str(old)], start_new_session=True, stdin=subprocess.DEVNULL,
+                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        elif old is not None:
             shutil.rmtree(old, ignore_errors=True)
 
     def discard(self) -> None:

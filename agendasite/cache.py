@@ -1,0 +1,214 @@
+"""The build cache: file digests by stat, build state per output folder, and the no-change check.
+
+Standard library only, so that `build.py` can answer "nothing changed" before importing Jinja,
+markdown-it or Babel. Layout of the cache folder (default `.cache/agendasite/` beside site_config.yml):
+`parsed/<key>.pickle` holds one parsed meeting (keyed by the digest of its files, the config, the
+code and the library versions); `state/<output key>/` holds what the last successful build into one
+output folder produced: `fast.pickle` (stat table, summary; builtins only) and `state.pickle`.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import os
+import pickle
+import sys
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+STATE_VERSION = 1
+RACY_NS = 2_000_000_000  # a file changed this close to the last scan is hashed, not trusted by its stat
+PACKAGE_DIR = Path(__file__).resolve().parent
+LIBRARIES = ("jinja2", "markdown_it", "mdit_py_plugins", "yaml", "babel", "markupsafe")
+
+StatTable = dict[str, tuple[int, int, bytes]]  # absolute path -> (size, mtime_ns, digest)
+
+
+def digest(data: bytes) -> bytes:
+    """A short content hash."""
+    return hashlib.blake2b(data, digest_size=16).digest()
+
+
+def combine(*parts: object) -> bytes:
+    """One digest of several values (bytes, text, numbers, tuples of them)."""
+    h = hashlib.blake2b(digest_size=16)
+    for part in parts:
+        h.update(part if isinstance(part, bytes) else repr(part).encode("utf-8"))
+        h.update(b"\x00")
+    return h.digest()
+
+
+def default_cache_dir(config_path: Path) -> Path:
+    """`.cache/agendasite/` beside site_config.yml."""
+    return config_path.resolve().parent / ".cache" / "agendasite"
+
+
+def resolve_cache_dir(config_path: Path, cache_dir: Path | None, environ: dict[str, str]) -> Path:
+    """The cache folder: the option, else $AGENDASITE_CACHE_DIR, else the default."""
+    if cache_dir is not None:
+        return cache_dir.resolve()
+    if environ.get("AGENDASITE_CACHE_DIR"):
+        return Path(environ["AGENDASITE_CACHE_DIR"]).resolve()
+    return default_cache_dir(config_path)
+
+
+def state_dir(cache: Path, config_path: Path, output_override: Path | None) -> Path:
+    """One state per (configuration, --out): builds into different folders do not disturb each other."""
+    out = str(output_override.resolve()) if output_override else ""
+    return cache / "state" / combine(str(config_path.resolve()), out, os.getcwd()).hex()
+
+
+def today_key(environ: dict[str, str]) -> str:
+    """'Today' as the build sees it (SOURCE_DATE_EPOCH when set): the front page depends on it."""
+    epoch = environ.get("SOURCE_DATE_EPOCH")
+    if epoch and epoch.strip().isdigit():
+        return dt.datetime.fromtimestamp(int(epoch), tz=dt.timezone.utc).date().isoformat()
+    return dt.date.today().isoformat()
+
+
+def environment_key() -> tuple:
+    """Python and library versions, by the stat of each library's folder (no imports)."""
+    from importlib.util import find_spec
+
+    parts: list[object] = [sys.version, STATE_VERSION]
+    for name in LIBRARIES:
+        spec = find_spec(name)
+        origin = spec.origin if spec and spec.origin else ""
+        try:
+            st = os.stat(origin)
+            parts.append((name, origin, st.st_size, st.st_mtime_ns))
+        except OSError:
+            parts.append((name, origin))
+    return tuple(parts)
+
+
+def scan(roots: list[Path]) -> dict[str, tuple[int, int]]:
+    """Every file under the roots (files or folders) with its size and modification time."""
+    found: dict[str, tuple[int, int]] = {}
+    stack = [str(r) for r in roots]
+    while stack:
+        path = stack.pop()
+        try:
+            st = os.stat(path)
+        except OSError:
+            continue
+        if not os.path.isdir(path):
+            found[path] = (st.st_size, st.st_mtime_ns)
+            continue
+        try:
+            entries = list(os.scandir(path))
+        except OSError:
+            continue
+        for entry in entries:
+            if entry.name == "__pycache__":
+                continue
+            if entry.is_dir():
+                stack.append(entry.path)
+            elif entry.is_file():
+                est = entry.stat()
+                found[entry.path] = (est.st_size, est.st_mtime_ns)
+    return found
+
+
+def hash_table(found: dict[str, tuple[int, int]], previous: StatTable, previous_scan_ns: int) -> StatTable:
+    """Digests of the scanned files; unchanged stats reuse the old digest unless the file is 'racy'."""
+    table: StatTable = {}
+    for path, (size, mtime) in found.items():
+        old = previous.get(path)
+        if old is not None and old[0] == size and old[1] == mtime and mtime < previous_scan_ns - RACY_NS:
+            table[path] = old
+            continue
+        try:
+            with open(path, "rb") as fh:
+                table[path] = (size, mtime, digest(fh.read()))
+        except OSError:
+            continue
+    return table
+
+
+def output_stamp(output: Path) -> tuple | None:
+    """The identity of a published output folder (a new build gives a new folder)."""
+    try:
+        st = os.stat(output)
+    except OSError:
+        return None
+    return (str(output), st.st_ino, st.st_dev, st.st_mtime_ns)
+
+
+@dataclass(slots=True)
+class FastRecord:
+    """What the no-change check needs; builtins only, so reading it imports nothing heavy."""
+
+    key: tuple
+    roots: list[str]
+    table: StatTable
+    scan_ns: int
+    output: tuple | None
+    summary: dict = field(default_factory=dict)  # counts, output_dir, diagnostics as tuples
+
+
+def fast_key(config_path: Path, options_key: tuple, environ: dict[str, str]) -> tuple:
+    """Everything besides files that decides the output."""
+    return (STATE_VERSION, str(config_path.resolve()), os.getcwd(), options_key, today_key(environ),
+            environment_key())
+
+
+def read_pickle(path: Path) -> object | None:
+    """A cached object, or None if missing or unreadable (a broken cache only costs time)."""
+    try:
+        with open(path, "rb") as fh:
+            return pickle.load(fh)
+    except Exception:  # noqa: BLE001 - any unreadable cache entry is simply a miss
+        return None
+
+
+def write_pickle(path: Path, value: object) -> None:
+    """Write atomically: a reader sees the old entry or the new one, never half of one."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    with open(tmp, "wb") as fh:
+        pickle.dump(value, fh, protocol=pickle.HIGHEST_PROTOCOL)
+    os.replace(tmp, path)
+
+
+def unchanged_since_last_build(state: Path, key: tuple) -> FastRecord | None:
+    """The previous build's record if no input, option or output changed since; else None."""
+    record = read_pickle(state / "fast.pickle")
+    if not isinstance(record, FastRecord) or record.key != key or record.output is None:
+        return None
+    if output_stamp(Path(record.output[0])) != record.output:
+        return None
+    found = scan([Path(r) for r in record.roots])
+    if found.keys() != record.table.keys():
+        return None
+    racy = False
+    for path, (size, mtime) in found.items():
+        old = record.table[path]
+        if old[0] != size:
+            return None
+        if old[1] != mtime or mtime >= record.scan_ns - RACY_NS:
+            racy = True
+    if racy:
+        now = time.time_ns()
+        table = hash_table(found, record.table, record.scan_ns)
+        if any(table.get(p, (0, 0, b""))[2] != old[2] for p, old in record.table.items()):
+            return None
+        record.table, record.scan_ns = table, now
+        write_pickle(state / "fast.pickle", record)
+    return record
+
+
+def options_key(output_override: Path | None, strict: bool) -> tuple:
+    """The options that change the output (besides files)."""
+    return (str(output_override.resolve()) if output_override else "", strict)
+
+
+def unchanged_summary(config_path: Path, output_override: Path | None, strict: bool,
+                      cache_dir: Path | None, environ: dict[str, str]) -> dict | None:
+    """The last build's summary when nothing changed since; cheap (no Jinja, markdown-it or Babel)."""
+    cache = resolve_cache_dir(config_path, cache_dir, environ)
+    key = fast_key(config_path, options_key(output_override, strict), environ)
+    record = unchanged_since_last_build(state_dir(cache, config_path, output_override), key)
+    return record.summary if record else None

@@ -1,0 +1,242 @@
+"""Incremental, parallel builds: reuse what did not change, and still publish the whole site atomically.
+
+Dependencies, explicitly: a meeting's pages and files depend on the files in its folder, the
+content files outside meeting folders (data/), the configuration, the templates, agendasite's own
+code and the library versions. Site-level pages (front page, 404, extension outputs) are rendered
+on every build: they are few and list meetings only. A meeting whose inputs are unchanged is not
+parsed at all: its published files are hard-linked into the staging folder, which is then swapped
+in as before (write.py), so readers never see a half-written site.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import time
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from .cache import (PACKAGE_DIR, FastRecord, StatTable, combine, digest, environment_key, fast_key, hash_table,
+                    options_key, output_stamp, read_pickle, resolve_cache_dir, scan, state_dir, write_pickle)
+from .load import DATA_DIR, load_site
+from .model import Config, Meeting, Site
+from .parallel import Job, MeetingState, load_parsed, process_all, worker_count
+from .plan import plan_site
+from .progress import Progress, silent
+from .render import make_environment, today_from_env
+from .write import StagingDir
+
+if TYPE_CHECKING:
+    from .pipeline import BuildOptions, BuildResult
+
+BACKGROUND_REMOVAL = 100  # meetings kept from the last output above which its old copy is removed in background
+_SITE_IN_EXPRESSION = re.compile(r"(?<![\w.])site\b(?!-)")
+_EXPRESSION = re.compile(r"\{[{%](.*?)[}%]\}", re.S)
+
+
+@dataclass(slots=True)
+class BuildState:
+    """What the last successful build into an output folder produced."""
+
+    render_key: bytes
+    output: tuple | None
+    meetings: dict[str, MeetingState]
+    site_outputs: dict[str, bytes]
+
+
+def templates_use_site(config: Config) -> bool:
+    """Whether a template other than the front page reads `site` (then every page depends on all)."""
+    folders = [Path(config.templates_dir), PACKAGE_DIR / "templates"]
+    for folder in folders:
+        for path in sorted(folder.rglob("*.html")) if folder.is_dir() else []:
+            if path.name == "index.html":
+                continue
+            text = path.read_text(encoding="utf-8", errors="replace")
+            if any(_SITE_IN_EXPRESSION.search(expr) for expr in _EXPRESSION.findall(text)):
+                return True
+    return False
+
+
+def _digest_under(table: StatTable, root: Path) -> bytes:
+    prefix = str(root) + os.sep
+    return combine(tuple((p, v[2]) for p, v in sorted(table.items()) if p.startswith(prefix)))
+
+
+def _meeting_files(table: StatTable, content: Path) -> tuple[dict[str, list], list]:
+    """Digests grouped by meeting folder name; content files outside meeting folders apart."""
+    prefix = str(content) + os.sep
+    folders: dict[str, list] = {}
+    others: list = []
+    for path, (_, _, hashed) in sorted(table.items()):
+        if not path.startswith(prefix):
+            continue
+        rel = path[len(prefix):]
+        head, sep, rest = rel.partition(os.sep)
+        if sep and head != DATA_DIR and not head.startswith((".", "_")):
+            folders.setdefault(head, []).append((rest, hashed))
+        else:
+            others.append((rel, hashed))
+    return folders, others
+
+
+def _link_all(staging: StagingDir, previous: Path, outputs: dict[str, bytes]) -> bool:
+    """Hard-link a meeting's published files into staging; False (and nothing left) if one is missing."""
+    done: list[str] = []
+    try:
+        for rel in outputs:
+            staging.link(rel, previous / rel)
+            done.append(rel)
+    except OSError:
+        for rel in done:
+            (staging.path / rel).unlink(missing_ok=True)
+        return False
+    return True
+
+
+def run(options: BuildOptions, result: BuildResult, config: Config, gettext) -> None:
+    """Build into the output folder reusing the last build's work; same bytes as a clean build."""
+    from . import pipeline
+
+    progress: Progress = options.progress or silent()
+    diags = result.diagnostics
+    config_path = Path(config.config_path)
+    cache = resolve_cache_dir(options.config_path, options.cache_dir, options.environ)
+    sdir = state_dir(cache, options.config_path, options.output_dir)
+    fkey = fast_key(options.config_path, options_key(options.output_dir, options.strict), options.environ)
+    old_fast = read_pickle(sdir / "fast.pickle")
+    old_fast = old_fast if isinstance(old_fast, FastRecord) else None
+    old = read_pickle(sdir / "state.pickle")
+    old = old if isinstance(old, BuildState) else None
+
+    progress.phase("scan")
+    scan_ns = time.time_ns()
+    content, templates = Path(config.content_dir), Path(config.templates_dir)
+    roots = [config_path, content, templates, PACKAGE_DIR]
+    table = hash_table(scan(roots), old_fast.table if old_fast else {}, old_fast.scan_ns if old_fast else 0)
+    folders, others = _meeting_files(table, content)
+    parse_key = combine(_digest_under(table, PACKAGE_DIR), table.get(str(config_path), (0, 0, b""))[2],
+                        config, environment_key(), os.getcwd(), tuple(others))
+    render_key = combine(parse_key, _digest_under(table, templates))
+    progress.done(len(table))
+
+    output = Path(config.output_dir)
+    previous = old if old and old.output is not None and old.output == output_stamp(output) else None
+    reusable = previous.meetings if previous and previous.render_key == render_key else {}
+    env = make_environment(config)
+    today = today_from_env(options.environ)
+    staging = StagingDir(output)
+    states: dict[str, MeetingState] = {}
+    job = Job(config, gettext, today, Path.cwd().resolve(), env, cache / "parsed", {}, staging.path,
+              output if previous else None, previous.meetings if previous else {}, options.strict,
+              pipeline.render_one)
+    try:
+        def load_meetings(paths: list[Path], ctx) -> list[Meeting | None]:
+            names = [p.name for p in paths]
+            keys = {n: combine(parse_key, tuple(folders.get(n, ()))) for n in names}
+            job.keys.update(keys)
+            progress.phase("reuse unchanged meetings")
+            todo = []
+            for name in names:
+                kept = reusable.get(name)
+                if kept is not None and kept.key == keys[name] and _link_all(staging, output, kept.outputs):
+                    states[name] = kept
+                else:
+                    todo.append(name)
+            progress.done(len(names) - len(todo))
+            progress.phase("parse and render meetings", len(todo))
+            for name, state in zip(todo, process_all(job, todo, worker_count(options.jobs), progress.advance)):
+                states[name] = state
+            progress.done(len(todo))
+            for name in names:
+                ctx.diags.items.extend(states[name].diagnostics)
+            return [states[name].light for name in names]
+
+        site = load_site(config, diags, gettext, today, load_meetings=load_meetings)
+        result.meetings = len(site.meetings)
+        result.items = sum(states[m.slug].items for m in site.meetings)
+        result.annexes = sum(states[m.slug].annexes for m in site.meetings)
+        if diags.has_errors or (options.strict and diags.count("warning")):
+            staging.discard()
+            return
+        progress.phase("site pages")
+        full = _full_site(site, job) if pipeline.OUTPUT_PLANNERS or pipeline.FINISHERS else None
+        result.site = full
+        pages, files = plan_site(site)
+        under_meeting = tuple(m.url for m in site.meetings)
+        pages = [p for p in pages if not p.url.startswith(under_meeting)]
+        files = [f for f in files if not f.path.startswith(under_meeting)]
+        for planner in pipeline.OUTPUT_PLANNERS:
+            files.extend(planner(full))
+        site_outputs: dict[str, bytes] = {}
+        kept_site = previous.site_outputs if previous else {}
+        for page in pages:
+            _put(staging, output, page.path, pipeline.render_one(env, page, full or site, config), kept_site,
+                 site_outputs)
+        for f in files:
+            data = f.data if f.data is not None else Path(f.copy_from).read_bytes() if f.copy_from else None
+            if data is not None:
+                _put(staging, output, f.path, data, kept_site, site_outputs)
+        pipeline._write_assets(staging)
+        progress.done(len(pages) + len(files))
+        progress.phase("finish")
+        for finisher in pipeline.FINISHERS:
+            finisher(staging.path, full, diags)
+        if diags.has_errors:
+            staging.discard()
+            return
+        progress.done()
+        progress.phase("publish")
+        staging.publish(remove_old_in_background=previous is not None and len(reusable) > BACKGROUND_REMOVAL)
+        progress.done()
+    except BaseException:
+        staging.discard()
+        raise
+    result.pages = len(pages) + sum(s.pages for s in states.values())
+    result.files = len(files) + sum(s.files for s in states.values())
+    result.output_dir = output
+    result.ok = True
+    stamp = output_stamp(output)
+    write_pickle(sdir / "state.pickle", BuildState(render_key, stamp, states, site_outputs))
+    summary = {"meetings": result.meetings, "items": result.items, "annexes": result.annexes,
+               "pages": result.pages, "files": result.files, "output_dir": str(output),
+               "diagnostics": [tuple(getattr(d, f) for f in d.__slots__) for d in diags.items]}
+    write_pickle(sdir / "fast.pickle", FastRecord(fkey, [str(r) for r in roots], table, scan_ns, stamp, summary))
+    _prune(cache / "parsed", {s.key.hex() for s in states.values()})
+
+
+def _put(staging: StagingDir, output: Path, rel: str, data: bytes, kept: dict[str, bytes],
+         record: dict[str, bytes]) -> None:
+    """Write a file, or hard-link the published one when its bytes did not change."""
+    hashed = digest(data)
+    record[rel] = hashed
+    if kept.get(rel) == hashed:
+        try:
+            staging.link(rel, output / rel)
+            return
+        except OSError:
+            pass
+    staging.write(rel, data)
+
+
+def _full_site(site: Site, job: Job) -> Site:
+    """The site with every meeting complete (for output planners and finishers), from the parse cache."""
+    meetings = []
+    for meeting in site.meetings:
+        full, _ = load_parsed(job, meeting.slug)
+        assert full is not None, meeting.slug
+        meetings.append(full)
+    return Site(site.config, tuple(meetings), site.today, site.data)
+
+
+def _prune(parsed: Path, keep: set[str]) -> None:
+    """Remove parsed meetings no longer used, once they clearly outnumber the used ones."""
+    try:
+        entries = os.listdir(parsed)
+    except OSError:
+        return
+    if len(entries) <= 2 * len(keep) + 16:
+        return
+    for name in entries:
+        if name.endswith(".pickle") and name[: -len(".pickle")] not in keep:
+            (parsed / name).unlink(missing_ok=True)

@@ -1,0 +1,163 @@
+"""Per-meeting work spread over processes: parse (or take from the cache), render, write into staging.
+
+A meeting is the unit: all its pages depend only on its own folder (item pages on their neighbours'
+numbers and titles, the meeting page on its items), the templates and the configuration. Each page's
+bytes are a pure function of those inputs, so the output is the same whatever the number of workers.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import multiprocessing
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Callable
+
+from jinja2 import Environment
+
+from .cache import digest, read_pickle, write_pickle
+from .diagnostics import Diagnostic, Diagnostics
+from .load import LoadContext, load_meeting
+from .markdown import make_parser
+from .model import Config, Meeting, Site
+from .plan import plan_site
+
+
+@dataclass(slots=True)
+class MeetingState:
+    """What one meeting contributed to the last build, enough to reuse it without parsing it."""
+
+    key: bytes
+    light: Meeting | None  # the meeting without its sections (what the front page needs), None if unusable
+    diagnostics: list[Diagnostic]
+    outputs: dict[str, bytes] = field(default_factory=dict)  # output path -> digest of its bytes
+    pages: int = 0
+    files: int = 0
+    items: int = 0
+    annexes: int = 0
+
+
+@dataclass(slots=True)
+class Job:
+    """Everything a worker needs, set before forking so that it is inherited, not sent."""
+
+    config: Config
+    gettext: Callable[[str], str]
+    today: dt.date
+    cwd: Path
+    env: Environment
+    parsed_dir: Path
+    keys: dict[str, bytes]  # meeting folder name -> key of its inputs
+    staging: Path | None  # None: parse only (the output is not written)
+    previous_output: Path | None  # a published output whose files match `previous`
+    previous: dict[str, MeetingState]
+    strict: bool
+    render_page: Callable[[Environment, object, Site, Config], bytes]
+
+
+_JOB: Job | None = None
+
+
+def light(meeting: Meeting) -> Meeting:
+    """The meeting without items, preamble and notes: small to keep, enough for site-level pages."""
+    return dataclasses.replace(meeting, sections=(), preamble_html="", notes=())
+
+
+def load_parsed(job: Job, name: str) -> tuple[Meeting | None, list[Diagnostic]]:
+    """A meeting from the parse cache, or parsed now (and cached)."""
+    path = job.parsed_dir / f"{job.keys[name].hex()}.pickle"
+    cached = read_pickle(path)
+    if isinstance(cached, tuple) and len(cached) == 2:
+        return cached
+    diags = Diagnostics()
+    ctx = LoadContext(job.config, diags, make_parser(), job.gettext, Path(job.config.content_dir), job.cwd)
+    meeting = load_meeting(Path(job.config.content_dir) / name, ctx)
+    write_pickle(path, (meeting, diags.items))
+    return meeting, diags.items
+
+
+def process_meeting(job: Job, name: str) -> MeetingState:
+    """Parse one meeting and, if it is publishable, render and write its pages and files."""
+    meeting, diagnostics = load_parsed(job, name)
+    state = MeetingState(job.keys[name], light(meeting) if meeting else None, list(diagnostics))
+    if meeting is None or not meeting.public:
+        return state
+    state.items = len(meeting.items)
+    state.annexes = sum(len(i.annexes) for i in meeting.items)
+    blocked = any(d.severity == "error" or (job.strict and d.severity == "warning") for d in diagnostics)
+    if job.staging is None or blocked:
+        return state
+    site = Site(job.config, (meeting,), job.today)
+    pages, files = plan_site(site)
+    previous = job.previous.get(name)
+    old = previous.outputs if previous and job.previous_output else {}
+    for page in pages:
+        if page.url.startswith(meeting.url):
+            _put(job, state, page.path, job.render_page(job.env, page, site, job.config), old)
+            state.pages += 1
+    for plan in files:
+        if plan.path.startswith(meeting.url):
+            data = plan.data
+            if data is None and plan.copy_from is not None:
+                data = Path(plan.copy_from).read_bytes()
+            if data is not None:
+                _put(job, state, plan.path, data, old)
+                state.files += 1
+    return state
+
+
+def _put(job: Job, state: MeetingState, rel: str, data: bytes, old: dict[str, bytes]) -> None:
+    """Write a file into staging, or hard-link the published one when its bytes are the same."""
+    assert job.staging is not None
+    hashed = digest(data)
+    state.outputs[rel] = hashed
+    target = job.staging / rel
+    target.parent.mkdir(parents=True, exist_ok=True)
+    if old.get(rel) == hashed and job.previous_output is not None:
+        try:
+            os.link(job.previous_output / rel, target)
+            return
+        except OSError:
+            pass
+    with open(target, "wb") as fh:
+        fh.write(data)
+
+
+def _run(name: str) -> MeetingState:
+    assert _JOB is not None
+    return process_meeting(_JOB, name)
+
+
+def process_all(job: Job, names: list[str], workers: int, advance: Callable[[int], None]) -> list[MeetingState]:
+    """Process meetings in order; with more than one worker, in forked processes (results in order)."""
+    if workers <= 1 or len(names) < 4:
+        out = []
+        for name in names:
+            out.append(process_meeting(job, name))
+            advance(1)
+        return out
+    global _JOB
+    _JOB = job
+    try:
+        context = multiprocessing.get_context("fork")
+        chunk = max(1, min(8, len(names) // (workers * 8)))
+        with context.Pool(workers) as pool:
+            out = []
+            for state in pool.imap(_run, names, chunksize=chunk):
+                out.append(state)
+                advance(1)
+            return out
+    finally:
+        _JOB = None
+
+
+def worker_count(requested: int | None) -> int:
+    """The number of worker processes: as asked, else the cores this process may use."""
+    if requested:
+        return max(1, requested)
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except AttributeError:  # pragma: no cover - not Linux
+        return max(1, os.cpu_count() or 1)

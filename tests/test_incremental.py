@@ -1,0 +1,223 @@
+"""Incremental builds publish exactly what a clean build publishes, for every kind of edit."""
+
+from __future__ import annotations
+
+import importlib.util
+import io
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from agendasite.pipeline import BuildOptions, build
+from agendasite.progress import LogLines, for_stream
+
+from .conftest import ROOT
+
+ENV = {"SOURCE_DATE_EPOCH": "1732406400"}
+
+
+def _corpus_module():
+    spec = importlib.util.spec_from_file_location("bench_corpus", ROOT / "benchmarks" / "corpus.py")
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = module  # dataclasses look their module up
+    spec.loader.exec_module(module)
+    return module
+
+
+@pytest.fixture
+def corpus(tmp_path: Path) -> Path:
+    """75 generated items in 5 meetings (enough for the worker pool), plus a data file and a site template."""
+    module = _corpus_module()
+    config = module.write_agendasite(module.generate(75, seed=7), tmp_path / "site-src")
+    root = config.parent
+    (root / "content" / "data").mkdir()
+    (root / "content" / "data" / "satser.yml").write_text("sats: 10\n", encoding="utf-8")
+    (root / "templates").mkdir()
+    (root / "templates" / "item.html").write_text(
+        '{% extends "!default/item.html" %}\n{% block footer %}<p>Punkt</p>{% endblock %}\n', encoding="utf-8")
+    return config
+
+
+def _build(config: Path, out: Path, **kwargs) -> None:
+    result = build(BuildOptions(config_path=config, output_dir=out, environ=dict(ENV), **kwargs))
+    assert result.ok, [str(d) for d in result.diagnostics.sorted()]
+
+
+def _tree(folder: Path) -> dict[str, bytes]:
+    return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+def _assert_same_as_clean(config: Path, out: Path, tmp_path: Path) -> None:
+    clean = tmp_path / "clean"
+    _build(config, clean, incremental=False)
+    incremental, expected = _tree(out), _tree(clean)
+    assert sorted(incremental) == sorted(expected)
+    different = [path for path in expected if incremental[path] != expected[path]]
+    assert different == []
+
+
+def _meeting(config: Path, index: int = 1) -> Path:
+    return sorted(p for p in (config.parent / "content").iterdir() if p.is_dir() and p.name != "data")[index]
+
+
+def _item(config: Path, number: str) -> Path:
+    return next(_meeting(config).glob(number.replace(".", "-") + "-*.md"))
+
+
+def _edit_item_text(config: Path) -> None:
+    path = _item(config, "3.2")
+    path.write_text(path.read_text(encoding="utf-8").replace("## Baggrund\n\n", "## Baggrund\n\nÆndret tekst. "),
+                    encoding="utf-8")
+
+
+def _renumber_item(config: Path) -> None:
+    path = _item(config, "3.2")  # 3.2 becomes 3.20, after 3.11: neighbours' previous/next links change
+    lines = ["number: 3.20" if line == "number: 3.2" else "title: Nyt nummer og titel"
+             if line.startswith("title:") else line for line in path.read_text(encoding="utf-8").splitlines()]
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+
+
+def _add_item(config: Path) -> None:
+    (_meeting(config) / "3-12-nyt-punkt.md").write_text(
+        "---\nnumber: 3.12\ntitle: Nyt punkt om grøn omstilling\n---\n\n## Indstilling\n\nDet indstilles, at "
+        "sagen godkendes.\n", encoding="utf-8")
+
+
+def _remove_item(config: Path) -> None:
+    _item(config, "3.5").unlink()
+
+
+def _edit_annex_file(config: Path) -> None:
+    (_meeting(config) / "bilag" / "oversigt.pdf").write_bytes(b"%PDF-1.4\n" + b"x" * 5000)
+
+
+def _edit_data_file(config: Path) -> None:
+    (config.parent / "content" / "data" / "satser.yml").write_text("sats: 12\n", encoding="utf-8")
+
+
+def _edit_template(config: Path) -> None:
+    path = config.parent / "templates" / "item.html"
+    path.write_text(path.read_text(encoding="utf-8").replace("<p>Punkt</p>", "<p>Dagsordenspunkt</p>"),
+                    encoding="utf-8")
+
+
+def _edit_config(config: Path) -> None:
+    config.write_text(config.read_text(encoding="utf-8").replace("Benchmark – dagsordener", "Nyt navn – møder"),
+                      encoding="utf-8")
+
+
+def _add_meeting(config: Path) -> None:
+    source = _meeting(config, 0)
+    target = source.parent / "2031-02-03-nyt-udvalg"
+    target.mkdir()
+    (target / "meeting.md").write_text((source / "meeting.md").read_text(encoding="utf-8")
+                                       .replace("date: 2000-", "date: 2031-"), encoding="utf-8")
+    (target / "1-1-eneste.md").write_text("---\nnumber: 1.1\ntitle: Eneste punkt\n---\n\nTekst.\n", encoding="utf-8")
+
+
+EDITS = [_edit_item_text, _renumber_item, _add_item, _remove_item, _edit_annex_file, _edit_data_file,
+         _edit_template, _edit_config, _add_meeting]
+
+
+@pytest.mark.parametrize("edit", EDITS, ids=[e.__name__.lstrip("_") for e in EDITS])
+def test_incremental_build_equals_clean_build(corpus: Path, tmp_path: Path, edit) -> None:
+    out = tmp_path / "out"
+    _build(corpus, out)
+    before = _tree(out)
+    edit(corpus)
+    _build(corpus, out)
+    assert _tree(out) != before or edit is _edit_data_file  # the edit shows (a data file alone shows nowhere yet)
+    _assert_same_as_clean(corpus, out, tmp_path)
+
+
+def test_several_edits_in_a_row_and_no_change(corpus: Path, tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    _build(corpus, out)
+    for edit in (_edit_item_text, _add_item, _edit_template, _remove_item):
+        edit(corpus)
+        _build(corpus, out)
+    stamp = out.stat().st_ino
+    _build(corpus, out)  # nothing changed: the published folder stays as it is
+    assert out.stat().st_ino == stamp
+    _assert_same_as_clean(corpus, out, tmp_path)
+
+
+def test_same_bytes_whatever_the_number_of_workers(corpus: Path, tmp_path: Path) -> None:
+    _build(corpus, tmp_path / "one", jobs=1, cache_dir=tmp_path / "cache-1")
+    _build(corpus, tmp_path / "two", jobs=2, cache_dir=tmp_path / "cache-2")
+    _build(corpus, tmp_path / "cached", jobs=2, cache_dir=tmp_path / "cache-1")  # parsed meetings from the cache
+    assert _tree(tmp_path / "one") == _tree(tmp_path / "two") == _tree(tmp_path / "cached")
+    _assert_same_as_clean(corpus, tmp_path / "two", tmp_path)
+
+
+def test_failed_build_keeps_output_and_next_build_is_complete(corpus: Path, tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    _build(corpus, out)
+    published = _tree(out)
+    path = _item(corpus, "3.3")
+    good = path.read_text(encoding="utf-8")
+    path.write_text(good.replace("number: 3.3", "number: 9.1"), encoding="utf-8")  # undeclared section
+    result = build(BuildOptions(config_path=corpus, output_dir=out, environ=dict(ENV)))
+    assert not result.ok and any("section 9" in d.message for d in result.diagnostics.items)
+    assert _tree(out) == published
+    path.write_text(good.replace("## Baggrund", "## Baggrund\n\nRettet."), encoding="utf-8")
+    _build(corpus, out)
+    _assert_same_as_clean(corpus, out, tmp_path)
+
+
+def test_warnings_are_reported_again_when_nothing_changed(tiny_site: Path) -> None:
+    item = tiny_site / "content" / "2030-01-15-udvalget" / "1-1-forste.md"
+    item.write_text(item.read_text(encoding="utf-8") + "\n| Kommune | Beløb |\n|---|--:|\n| A | 1 |\n| B | 2 |\n"
+                    "| I alt | =sum 99 |\n", encoding="utf-8")  # a wrongly stated total: a warning
+    first = build(BuildOptions(config_path=tiny_site / "site_config.yml", environ=dict(ENV)))
+    second = build(BuildOptions(config_path=tiny_site / "site_config.yml", environ=dict(ENV)))
+    assert first.ok and second.ok
+    assert [d.severity for d in first.diagnostics.sorted()] == ["warning"]
+    assert first.diagnostics.sorted() == second.diagnostics.sorted()
+    assert (second.meetings, second.items, second.pages, second.files) == \
+        (first.meetings, first.items, first.pages, first.files)
+    strict = build(BuildOptions(config_path=tiny_site / "site_config.yml", environ=dict(ENV), strict=True))
+    assert not strict.ok
+
+
+def test_progress_is_plain_lines_when_not_a_terminal() -> None:
+    stream = io.StringIO()
+    progress = for_stream(stream, {"CI": "false"})
+    assert isinstance(progress, LogLines)
+    progress.phase("parse and render meetings", 3)
+    progress.advance(3)
+    progress.done()
+    assert stream.getvalue().startswith("parse and render meetings: 3 in ")
+    assert "\r" not in stream.getvalue() and "\x1b" not in stream.getvalue()
+
+
+def test_cli_under_ci_prints_plain_phase_lines(corpus: Path, tmp_path: Path) -> None:
+    env = dict(os.environ, CI="true", PYTHONPATH=str(ROOT), **ENV)
+    run = subprocess.run([sys.executable, str(ROOT / "build.py"), "--config", str(corpus), "--out",
+                          str(tmp_path / "out")], capture_output=True, text=True, env=env, cwd=tmp_path)
+    assert run.returncode == 0, run.stderr
+    lines = run.stdout.splitlines()
+    assert any(line.startswith("parse and render meetings: 5 in ") for line in lines)
+    assert lines[-1].startswith("5 meetings, 75 items")
+    assert "\r" not in run.stdout and "\x1b" not in run.stdout
+    again = subprocess.run([sys.executable, str(ROOT / "build.py"), "--config", str(corpus), "--out",
+                            str(tmp_path / "out")], capture_output=True, text=True, env=env, cwd=tmp_path)
+    assert again.returncode == 0 and "nothing changed since the last build" in again.stdout
+
+
+def test_only_changed_files_are_written(corpus: Path, tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    _build(corpus, out)
+    edited_meeting, other_meeting = _meeting(corpus, 1).name, _meeting(corpus, 3).name
+    edited_page = out / edited_meeting / _item(corpus, "3.2").stem / "index.html"
+    same_page_in_same_meeting = out / edited_meeting / _item(corpus, "3.7").stem / "index.html"
+    other_page = next((out / other_meeting).rglob("index.html"))
+    inodes = {p: p.stat().st_ino for p in (edited_page, same_page_in_same_meeting, other_page)}
+    _edit_item_text(corpus)
+    _build(corpus, out)
+    assert edited_page.stat().st_ino != inodes[edited_page]  # rewritten
+    assert same_page_in_same_meeting.stat().st_ino == inodes[same_page_in_same_meeting]  # re-rendered, same bytes
+    assert other_page.stat().st_ino == inodes[other_page]  # its meeting was not even parsed
