@@ -30,6 +30,7 @@ from .write import StagingDir
 if TYPE_CHECKING:
     from .pipeline import BuildOptions, BuildResult
 
+IN_PLACE_FRACTION = 0.1  # at most this share of meetings changed: apply the changes in place (see apply_in_place)
 BACKGROUND_REMOVAL = 100  # meetings kept from the last output above which its old copy is removed in background
 _SITE_IN_EXPRESSION = re.compile(r"(?<![\w.])site\b(?!-)")
 _EXPRESSION = re.compile(r"\{[{%](.*?)[}%]\}", re.S)
@@ -121,7 +122,9 @@ def run(options: BuildOptions, result: BuildResult, config: Config, gettext) -> 
     progress.done(len(table))
 
     output = Path(config.output_dir)
-    previous = old if old and old.output is not None and old.output == output_stamp(output) else None
+    applying = sdir / "applying"  # present while changes are applied in place; if left over, trust nothing
+    previous = old if old and old.output is not None and old.output == output_stamp(output) \
+        and not applying.exists() else None
     reusable = previous.meetings if previous and previous.render_key == render_key else {}
     env = make_environment(config)
     today = today_from_env(options.environ)
@@ -136,11 +139,13 @@ def run(options: BuildOptions, result: BuildResult, config: Config, gettext) -> 
             keys = {n: combine(parse_key, tuple(folders.get(n, ()))) for n in names}
             job.keys.update(keys)
             progress.phase("reuse unchanged meetings")
-            todo = []
-            for name in names:
-                kept = reusable.get(name)
-                if kept is not None and kept.key == keys[name] and _link_all(staging, output, kept.outputs):
-                    states[name] = kept
+            clean = [n for n in names if n in reusable and reusable[n].key == keys[n]]
+            job.link_unchanged = not (previous is not None and not pipeline.FINISHERS
+                                      and len(names) - len(clean) <= IN_PLACE_FRACTION * len(names))
+            todo = [n for n in names if n not in clean]
+            for name in clean:
+                if not job.link_unchanged or _link_all(staging, output, reusable[name].outputs):
+                    states[name] = reusable[name]
                 else:
                     todo.append(name)
             progress.done(len(names) - len(todo))
@@ -170,14 +175,19 @@ def run(options: BuildOptions, result: BuildResult, config: Config, gettext) -> 
             files.extend(planner(full))
         site_outputs: dict[str, bytes] = {}
         kept_site = previous.site_outputs if previous else {}
+        link = job.link_unchanged
         for page in pages:
             _put(staging, output, page.path, pipeline.render_one(env, page, full or site, config), kept_site,
-                 site_outputs)
+                 site_outputs, link)
         for f in files:
             data = f.data if f.data is not None else Path(f.copy_from).read_bytes() if f.copy_from else None
             if data is not None:
-                _put(staging, output, f.path, data, kept_site, site_outputs)
-        pipeline._write_assets(staging)
+                _put(staging, output, f.path, data, kept_site, site_outputs, link)
+        static = PACKAGE_DIR / "static"  # the assets, as pipeline._write_assets copies them
+        for path in sorted(static.rglob("*")):
+            if path.is_file():
+                _put(staging, output, f"assets/{path.relative_to(static).as_posix()}", path.read_bytes(),
+                     kept_site, site_outputs, link)
         progress.done(len(pages) + len(files))
         progress.phase("finish")
         for finisher in pipeline.FINISHERS:
@@ -187,7 +197,17 @@ def run(options: BuildOptions, result: BuildResult, config: Config, gettext) -> 
             return
         progress.done()
         progress.phase("publish")
-        staging.publish(remove_old_in_background=previous is not None and len(reusable) > BACKGROUND_REMOVAL)
+        if job.link_unchanged:
+            staging.publish(remove_old_in_background=previous is not None and len(reusable) > BACKGROUND_REMOVAL)
+        else:
+            assert previous is not None
+            before = {p: d for s in previous.meetings.values() for p, d in s.outputs.items()}
+            before.update(previous.site_outputs)
+            after = {p: d for name in states for p, d in states[name].outputs.items()}
+            after.update(site_outputs)
+            applying.parent.mkdir(parents=True, exist_ok=True)
+            applying.touch()
+            apply_in_place(staging, output, before, after)
         progress.done()
     except BaseException:
         staging.discard()
@@ -202,14 +222,37 @@ def run(options: BuildOptions, result: BuildResult, config: Config, gettext) -> 
                "pages": result.pages, "files": result.files, "output_dir": str(output),
                "diagnostics": [tuple(getattr(d, f) for f in d.__slots__) for d in diags.items]}
     write_pickle(sdir / "fast.pickle", FastRecord(fkey, [str(r) for r in roots], table, scan_ns, stamp, summary))
+    applying.unlink(missing_ok=True)
     _prune(cache / "parsed", {s.key.hex() for s in states.values()})
 
 
+def apply_in_place(staging: StagingDir, output: Path, before: dict[str, bytes], after: dict[str, bytes]) -> None:
+    """Publish a small change without copying the site: each changed file is renamed over the old one
+    (atomic per file), new files first, then changed ones, removals last, so at every moment every file
+    is complete and every link resolves. A crash midway leaves the 'applying' mark: the next build then
+    builds the whole folder afresh and swaps it in."""
+    added = sorted(p for p in after if p not in before)
+    changed = sorted(p for p in after if p in before and before[p] != after[p])
+    for rel in added + changed:
+        target = output / rel
+        target.parent.mkdir(parents=True, exist_ok=True)
+        os.replace(staging.path / rel, target)
+    for rel in sorted((p for p in before if p not in after), reverse=True):
+        (output / rel).unlink(missing_ok=True)
+        parent = (output / rel).parent
+        while parent != output and not any(parent.iterdir()):
+            parent.rmdir()
+            parent = parent.parent
+    staging.discard()
+
+
 def _put(staging: StagingDir, output: Path, rel: str, data: bytes, kept: dict[str, bytes],
-         record: dict[str, bytes]) -> None:
-    """Write a file, or hard-link the published one when its bytes did not change."""
+         record: dict[str, bytes], link: bool = True) -> None:
+    """Write a file, or reuse the published one when its bytes did not change."""
     hashed = digest(data)
     record[rel] = hashed
+    if kept.get(rel) == hashed and not link:
+        return
     if kept.get(rel) == hashed:
         try:
             staging.link(rel, output / rel)

@@ -55,6 +55,7 @@ class Job:
     previous: dict[str, MeetingState]
     strict: bool
     render_page: Callable[[Environment, object, Site, Config], bytes]
+    link_unchanged: bool = True  # False when changes are applied in place: unchanged files stay where they are
 
 
 _JOB: Job | None = None
@@ -109,13 +110,16 @@ def process_meeting(job: Job, name: str) -> MeetingState:
 
 
 def _put(job: Job, state: MeetingState, rel: str, data: bytes, old: dict[str, bytes]) -> None:
-    """Write a file into staging, or hard-link the published one when its bytes are the same."""
+    """Write a file into staging, or reuse the published one when its bytes are the same."""
     assert job.staging is not None
     hashed = digest(data)
     state.outputs[rel] = hashed
+    unchanged = old.get(rel) == hashed and job.previous_output is not None
+    if unchanged and not job.link_unchanged:
+        return
     target = job.staging / rel
     target.parent.mkdir(parents=True, exist_ok=True)
-    if old.get(rel) == hashed and job.previous_output is not None:
+    if unchanged:
         try:
             os.link(job.previous_output / rel, target)
             return

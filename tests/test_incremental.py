@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 
+from agendasite import incremental
 from agendasite.pipeline import BuildOptions, build
 from agendasite.progress import LogLines, for_stream
 
@@ -29,9 +30,9 @@ def _corpus_module():
 
 @pytest.fixture
 def corpus(tmp_path: Path) -> Path:
-    """75 generated items in 5 meetings (enough for the worker pool), plus a data file and a site template."""
+    """60 generated items in 4 meetings (enough for the worker pool), plus a data file and a site template."""
     module = _corpus_module()
-    config = module.write_agendasite(module.generate(75, seed=7), tmp_path / "site-src")
+    config = module.write_agendasite(module.generate(60, seed=7), tmp_path / "site-src")
     root = config.parent
     (root / "content" / "data").mkdir()
     (root / "content" / "data" / "satser.yml").write_text("sats: 10\n", encoding="utf-8")
@@ -122,8 +123,15 @@ EDITS = [_edit_item_text, _renumber_item, _add_item, _remove_item, _edit_annex_f
          _edit_template, _edit_config, _add_meeting]
 
 
+@pytest.fixture(params=["swap", "in-place"])
+def publish_mode(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> str:
+    """Both ways of publishing a rebuild: swap in a complete folder, or apply a small change in place."""
+    monkeypatch.setattr(incremental, "IN_PLACE_FRACTION", 0.0 if request.param == "swap" else 1.0)
+    return request.param
+
+
 @pytest.mark.parametrize("edit", EDITS, ids=[e.__name__.lstrip("_") for e in EDITS])
-def test_incremental_build_equals_clean_build(corpus: Path, tmp_path: Path, edit) -> None:
+def test_incremental_build_equals_clean_build(corpus: Path, tmp_path: Path, edit, publish_mode: str) -> None:
     out = tmp_path / "out"
     _build(corpus, out)
     before = _tree(out)
@@ -133,7 +141,7 @@ def test_incremental_build_equals_clean_build(corpus: Path, tmp_path: Path, edit
     _assert_same_as_clean(corpus, out, tmp_path)
 
 
-def test_several_edits_in_a_row_and_no_change(corpus: Path, tmp_path: Path) -> None:
+def test_several_edits_in_a_row_and_no_change(corpus: Path, tmp_path: Path, publish_mode: str) -> None:
     out = tmp_path / "out"
     _build(corpus, out)
     for edit in (_edit_item_text, _add_item, _edit_template, _remove_item):
@@ -153,7 +161,8 @@ def test_same_bytes_whatever_the_number_of_workers(corpus: Path, tmp_path: Path)
     _assert_same_as_clean(corpus, tmp_path / "two", tmp_path)
 
 
-def test_failed_build_keeps_output_and_next_build_is_complete(corpus: Path, tmp_path: Path) -> None:
+def test_failed_build_keeps_output_and_next_build_is_complete(corpus: Path, tmp_path: Path,
+                                                              publish_mode: str) -> None:
     out = tmp_path / "out"
     _build(corpus, out)
     published = _tree(out)
@@ -200,18 +209,18 @@ def test_cli_under_ci_prints_plain_phase_lines(corpus: Path, tmp_path: Path) -> 
                           str(tmp_path / "out")], capture_output=True, text=True, env=env, cwd=tmp_path)
     assert run.returncode == 0, run.stderr
     lines = run.stdout.splitlines()
-    assert any(line.startswith("parse and render meetings: 5 in ") for line in lines)
-    assert lines[-1].startswith("5 meetings, 75 items")
+    assert any(line.startswith("parse and render meetings: 4 in ") for line in lines)
+    assert lines[-1].startswith("4 meetings, 60 items")
     assert "\r" not in run.stdout and "\x1b" not in run.stdout
     again = subprocess.run([sys.executable, str(ROOT / "build.py"), "--config", str(corpus), "--out",
                             str(tmp_path / "out")], capture_output=True, text=True, env=env, cwd=tmp_path)
     assert again.returncode == 0 and "nothing changed since the last build" in again.stdout
 
 
-def test_only_changed_files_are_written(corpus: Path, tmp_path: Path) -> None:
+def test_only_changed_files_are_written(corpus: Path, tmp_path: Path, publish_mode: str) -> None:
     out = tmp_path / "out"
     _build(corpus, out)
-    edited_meeting, other_meeting = _meeting(corpus, 1).name, _meeting(corpus, 3).name
+    edited_meeting, other_meeting = _meeting(corpus, 1).name, _meeting(corpus, 2).name
     edited_page = out / edited_meeting / _item(corpus, "3.2").stem / "index.html"
     same_page_in_same_meeting = out / edited_meeting / _item(corpus, "3.7").stem / "index.html"
     other_page = next((out / other_meeting).rglob("index.html"))
@@ -221,3 +230,22 @@ def test_only_changed_files_are_written(corpus: Path, tmp_path: Path) -> None:
     assert edited_page.stat().st_ino != inodes[edited_page]  # rewritten
     assert same_page_in_same_meeting.stat().st_ino == inodes[same_page_in_same_meeting]  # re-rendered, same bytes
     assert other_page.stat().st_ino == inodes[other_page]  # its meeting was not even parsed
+
+
+def test_interrupted_in_place_update_is_followed_by_a_complete_build(corpus: Path, tmp_path: Path,
+                                                                     monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(incremental, "IN_PLACE_FRACTION", 1.0)
+    out = tmp_path / "out"
+    _build(corpus, out)
+    _edit_item_text(corpus)
+
+    def crash(*args) -> None:
+        raise KeyboardInterrupt  # as if the build were killed while renaming files into place
+
+    monkeypatch.setattr(incremental, "apply_in_place", crash)
+    with pytest.raises(KeyboardInterrupt):
+        build(BuildOptions(config_path=corpus, output_dir=out, environ=dict(ENV)))
+    monkeypatch.undo()
+    (out / "index.html").write_text("damaged", encoding="utf-8")  # whatever the interruption left
+    _build(corpus, out)
+    _assert_same_as_clean(corpus, out, tmp_path)
