@@ -13,7 +13,7 @@ from __future__ import annotations
 import os
 import re
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -117,7 +117,7 @@ def run(options: BuildOptions, result: BuildResult, config: Config, gettext) -> 
     table = hash_table(scan(roots), old_fast.table if old_fast else {}, old_fast.scan_ns if old_fast else 0)
     folders, others = _meeting_files(table, content)
     parse_key = combine(_digest_under(table, PACKAGE_DIR), table.get(str(config_path), (0, 0, b""))[2],
-                        config, environment_key(), os.getcwd(), tuple(others))
+                        replace(config, output_dir=""), environment_key(), os.getcwd(), tuple(others))
     render_key = combine(parse_key, _digest_under(table, templates))
     progress.done(len(table))
 

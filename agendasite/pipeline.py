@@ -67,7 +67,7 @@ class BuildResult:
     pages: int = 0
     files: int = 0
     seconds: float = 0.0
-    site: Site | None = None
+    site: Site | None = None  # None after an incremental build, unless a planner or finisher needed it all
 
 
 def build(options: BuildOptions) -> BuildResult:
