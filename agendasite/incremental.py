@@ -33,6 +33,7 @@ if TYPE_CHECKING:
 IN_PLACE_FRACTION = 0.1  # at most this share of meetings changed: apply the changes in place (see apply_in_place)
 BACKGROUND_REMOVAL = 100  # meetings kept from the last output above which its old copy is removed in background
 _SITE_IN_EXPRESSION = re.compile(r"(?<![\w.])site\b(?!-)")
+_STRING = re.compile(r"\"[^\"]*\"|'[^']*'")
 _EXPRESSION = re.compile(r"\{[{%](.*?)[}%]\}", re.S)
 
 
@@ -54,7 +55,8 @@ def templates_use_site(config: Config) -> bool:
             if path.name == "index.html":
                 continue
             text = path.read_text(encoding="utf-8", errors="replace")
-            if any(_SITE_IN_EXPRESSION.search(expr) for expr in _EXPRESSION.findall(text)):
+            expressions = (_STRING.sub('""', e) for e in _EXPRESSION.findall(text))
+            if any(_SITE_IN_EXPRESSION.search(expr) for expr in expressions):
                 return True
     return False
 
@@ -114,6 +116,9 @@ def run(options: BuildOptions, result: BuildResult, config: Config, gettext) -> 
     scan_ns = time.time_ns()
     content, templates = Path(config.content_dir), Path(config.templates_dir)
     roots = [config_path, content, templates, PACKAGE_DIR]
+    if config.handbook:  # the handbook finisher builds from the folder of its mkdocs.yml
+        roots.append(Path(config.handbook).parent)
+    finishers = [f for f in pipeline.FINISHERS if getattr(config, pipeline.FINISHER_SWITCHES.get(f, ""), True)]
     table = hash_table(scan(roots), old_fast.table if old_fast else {}, old_fast.scan_ns if old_fast else 0)
     folders, others = _meeting_files(table, content)
     parse_key = combine(_digest_under(table, PACKAGE_DIR), table.get(str(config_path), (0, 0, b""))[2],
@@ -138,9 +143,10 @@ def run(options: BuildOptions, result: BuildResult, config: Config, gettext) -> 
             names = [p.name for p in paths]
             keys = {n: combine(parse_key, tuple(folders.get(n, ()))) for n in names}
             job.keys.update(keys)
+            job.data = ctx.data
             progress.phase("reuse unchanged meetings")
             clean = [n for n in names if n in reusable and reusable[n].key == keys[n]]
-            job.link_unchanged = not (previous is not None and not pipeline.FINISHERS
+            job.link_unchanged = not (previous is not None and not finishers
                                       and len(names) - len(clean) <= IN_PLACE_FRACTION * len(names))
             todo = [n for n in names if n not in clean]
             for name in clean:
@@ -165,9 +171,9 @@ def run(options: BuildOptions, result: BuildResult, config: Config, gettext) -> 
             staging.discard()
             return
         progress.phase("site pages")
-        full = _full_site(site, job) if pipeline.OUTPUT_PLANNERS or pipeline.FINISHERS else None
+        full = _full_site(site, job)  # site-level pages and planners (payers, feeds, open data) read it all
         result.site = full
-        pages, files = plan_site(site)
+        pages, files = plan_site(full)
         under_meeting = tuple(m.url for m in site.meetings)
         pages = [p for p in pages if not p.url.startswith(under_meeting)]
         files = [f for f in files if not f.path.startswith(under_meeting)]
@@ -177,7 +183,7 @@ def run(options: BuildOptions, result: BuildResult, config: Config, gettext) -> 
         kept_site = previous.site_outputs if previous else {}
         link = job.link_unchanged
         for page in pages:
-            _put(staging, output, page.path, pipeline.render_one(env, page, full or site, config), kept_site,
+            _put(staging, output, page.path, pipeline.render_one(env, page, full, config), kept_site,
                  site_outputs, link)
         for f in files:
             data = f.data if f.data is not None else Path(f.copy_from).read_bytes() if f.copy_from else None
@@ -190,7 +196,7 @@ def run(options: BuildOptions, result: BuildResult, config: Config, gettext) -> 
                      kept_site, site_outputs, link)
         progress.done(len(pages) + len(files))
         progress.phase("finish")
-        for finisher in pipeline.FINISHERS:
+        for finisher in finishers:
             finisher(staging.path, full, diags)
         if diags.has_errors:
             staging.discard()
@@ -269,7 +275,7 @@ def _full_site(site: Site, job: Job) -> Site:
         full, _ = load_parsed(job, meeting.slug)
         assert full is not None, meeting.slug
         meetings.append(full)
-    return Site(site.config, tuple(meetings), site.today, site.data)
+    return replace(site, meetings=tuple(meetings))
 
 
 def _prune(parsed: Path, keep: set[str]) -> None:

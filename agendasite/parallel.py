@@ -55,6 +55,7 @@ class Job:
     previous: dict[str, MeetingState]
     strict: bool
     render_page: Callable[[Environment, object, Site, Config], bytes]
+    data: dict = field(default_factory=dict)  # content/data tables (LoadContext.data), read once by load_site
     link_unchanged: bool = True  # False when changes are applied in place: unchanged files stay where they are
 
 
@@ -73,7 +74,8 @@ def load_parsed(job: Job, name: str) -> tuple[Meeting | None, list[Diagnostic]]:
     if isinstance(cached, tuple) and len(cached) == 2:
         return cached
     diags = Diagnostics()
-    ctx = LoadContext(job.config, diags, make_parser(), job.gettext, Path(job.config.content_dir), job.cwd)
+    ctx = LoadContext(job.config, diags, make_parser(), job.gettext, Path(job.config.content_dir), job.cwd,
+                      job.data)
     meeting = load_meeting(Path(job.config.content_dir) / name, ctx)
     write_pickle(path, (meeting, diags.items))
     return meeting, diags.items

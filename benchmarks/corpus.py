@@ -118,7 +118,15 @@ def write_agendasite(meetings, root: Path) -> Path:
     _reset(root)
     (root / "site_config.yml").write_text(
         "title: Benchmark – dagsordener\nlanguage: da\nbase_url: https://example.org/bench/\n"
-        "content_dir: content\ntemplates_dir: templates\noutput_dir: site\n", encoding="utf-8")
+        "content_dir: content\ntemplates_dir: templates\noutput_dir: site\n"
+        "search: false\n", encoding="utf-8")  # Hugo and the floor build no search index either
+    data = root / "content" / "data"
+    data.mkdir(parents=True)
+    (data / "befolkning.yml").write_text(
+        "title: Indbyggere i kommunerne\nsource: Benchmarkdata\ndate: 2024\n"
+        "columns: {key: kommune, value: indbyggere}\n", encoding="utf-8")
+    (data / "befolkning.csv").write_text("kommune;indbyggere\n" + "".join(
+        f"{name};{10_000 + zlib.crc32(name.encode()) % 90_000}\n" for name in MUNICIPALITIES), encoding="utf-8")
     for slug, body, day, items in meetings:
         folder = root / "content" / slug
         (folder / "bilag").mkdir(parents=True)
@@ -135,6 +143,14 @@ def write_agendasite(meetings, root: Path) -> Path:
                 annexes.append(f"  - title: Notat om {item.title.lower()}\n    page: bilag/{item.annex_page}.md\n")
                 (folder / "bilag" / f"{item.annex_page}.md").write_text(
                     f"---\ntitle: Notat til punkt {item.number}\n---\n\n## Resumé\n\n{item.body[:1200]}\n",
+                    encoding="utf-8")
+            if zlib.crc32(item.slug.encode()) % 10 == 0:  # one item in ten has a computed funding annex
+                name = f"finansiering-{item.number.replace('.', '-')}.yml"
+                annexes.append(f"  - title: Finansiering pr. kommune\n    funding: bilag/{name}\n")
+                (folder / "bilag" / name).write_text(
+                    f"title: Finansiering pr. kommune, punkt {item.number}\ntotal: "
+                    f"{100 + zlib.crc32(name.encode() + slug.encode()) % 900}.000\nunit: kr.\n"
+                    "period: per year\nkey:\n  type: population\n  data: befolkning\ncolumns: [key, share, amount]\n",
                     encoding="utf-8")
             (folder / f"{item.slug}.md").write_text(
                 f"---\nnumber: {item.number}\ntitle: {item.title}\ncase: SAG-2024-{zlib.crc32(item.slug.encode()) % 10**5:05d}\n"
