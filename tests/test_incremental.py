@@ -129,13 +129,13 @@ def publish_mode(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch
     """Both ways of publishing a rebuild: swap in a complete folder (with the search index built by the
     Pagefind finisher over it), or apply a small change in place (no finisher switched on)."""
     monkeypatch.setattr(incremental, "IN_PLACE_FRACTION", 0.0 if request.param == "swap" else 1.0)
-    if request.param == "in-place":
-        _no_search(corpus)
+    _search(corpus, request.param == "swap")
     return request.param
 
 
-def _no_search(config: Path) -> None:
-    config.write_text(config.read_text(encoding="utf-8") + "search: false\n", encoding="utf-8")
+def _search(config: Path, on: bool) -> None:
+    text = "\n".join(line for line in config.read_text(encoding="utf-8").splitlines() if not line.startswith("search:"))
+    config.write_text(text + f"\nsearch: {'true' if on else 'false'}\n", encoding="utf-8")
 
 
 @pytest.mark.parametrize("edit", EDITS, ids=[e.__name__.lstrip("_") for e in EDITS])
@@ -243,7 +243,7 @@ def test_only_changed_files_are_written(corpus: Path, tmp_path: Path, publish_mo
 def test_interrupted_in_place_update_is_followed_by_a_complete_build(corpus: Path, tmp_path: Path,
                                                                      monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(incremental, "IN_PLACE_FRACTION", 1.0)
-    _no_search(corpus)
+    _search(corpus, False)
     out = tmp_path / "out"
     _build(corpus, out)
     _edit_item_text(corpus)
