@@ -113,11 +113,12 @@ def generate(n: int, seed: int = 2024) -> list[tuple[str, str, dt.date, list[Cor
     return meetings
 
 
-def write_agendasite(meetings, root: Path) -> Path:
-    """The corpus in agendasite's own content format; returns the site_config.yml."""
+def write_agendasite(meetings, root: Path, base_url: str | None = "https://example.org/bench/") -> Path:
+    """The corpus in agendasite's own content format; returns the site_config.yml. Without base_url the
+    site-wide outputs that need absolute addresses (OParl open data, sitemap) are left out."""
     _reset(root)
     (root / "site_config.yml").write_text(
-        "title: Benchmark – dagsordener\nlanguage: da\nbase_url: https://example.org/bench/\n"
+        "title: Benchmark – dagsordener\nlanguage: da\n" + (f"base_url: {base_url}\n" if base_url else "") +
         "content_dir: content\ntemplates_dir: templates\noutput_dir: site\n"
         "search: false\n", encoding="utf-8")  # Hugo and the floor build no search index either
     data = root / "content" / "data"

@@ -77,10 +77,11 @@ def repeated(label: str, n: int, items: int, repeat: int, prepare, cmd: list[str
     return row
 
 
-def bench(n: int, repeat: int, work: Path, mkdocs_cap: int, mkdocs_row: Row | None, skip_mkdocs: bool) -> list[Row]:
+def bench(n: int, repeat: int, work: Path, mkdocs_cap: int, mkdocs_row: Row | None, skip_mkdocs: bool,
+          base_url: str | None, reference_limit: int) -> list[Row]:
     """All cases for one corpus size."""
     meetings = corpus.generate(n)
-    ours = corpus.write_agendasite(meetings, work / "agendasite").parent
+    ours = corpus.write_agendasite(meetings, work / "agendasite", base_url).parent
     hugo = corpus.write_hugo(meetings, work / "hugo")
     template = ours / "templates" / "item.html"
     template.parent.mkdir(exist_ok=True)
@@ -106,8 +107,9 @@ def bench(n: int, repeat: int, work: Path, mkdocs_cap: int, mkdocs_row: Row | No
     rows.append(repeated("agendasite no-change rebuild", n, n, repeat, lambda k: None, build, ours))
     rows.append(repeated("agendasite one item edited", n, n, repeat, edit_item, build, ours))
     rows.append(repeated("agendasite one template edited", n, n, repeat, lambda k: set_template(k + 1), build, ours))
-    rows.append(repeated("agendasite cold, 1 process, no cache", n, n, repeat, fresh,
-                         build + ["--no-cache", "--jobs", "1"], ours))
+    if n <= reference_limit:
+        rows.append(repeated("agendasite cold, 1 process, no cache", n, n, repeat, fresh,
+                             build + ["--no-cache", "--jobs", "1"], ours))
 
     def hugo_fresh(k: int) -> None:
         for name in ("public", "resources"):
@@ -189,13 +191,19 @@ def main() -> None:
     parser.add_argument("--work", type=Path, default=Path("/tmp/agendasite-bench"))
     parser.add_argument("--mkdocs-cap", type=int, default=1000, help="MkDocs builds at most this many pages")
     parser.add_argument("--skip-mkdocs", action="store_true")
+    parser.add_argument("--base-url", default=None,
+                        help="give the corpus a base_url: adds OParl open data and the sitemap (default: none, "
+                             "the same pages as Hugo builds)")
+    parser.add_argument("--reference-limit", type=int, default=1000,
+                        help="run the 1-process, no-cache reference build only up to this N")
     args = parser.parse_args()
     print(f"{platform.node()}: {os.cpu_count()} cores, Python {platform.python_version()}, "
           f"load average {os.getloadavg()[0]:.2f}", flush=True)
     rows: list[Row] = []
     mkdocs_row = None
     for n in args.n or [1000]:
-        rows += bench(n, args.repeat, args.work / str(n), args.mkdocs_cap, mkdocs_row, args.skip_mkdocs)
+        rows += bench(n, args.repeat, args.work / str(n), args.mkdocs_cap, mkdocs_row, args.skip_mkdocs,
+                      args.base_url, args.reference_limit)
         mkdocs_row = next((r for r in rows if r.case.startswith("MkDocs")), None)
     print()
     print(report(rows))
