@@ -19,7 +19,12 @@ from typing import TYPE_CHECKING
 
 from .cache import (PACKAGE_DIR, FastRecord, StatTable, combine, digest, environment_key, fast_key, hash_table,
                     options_key, output_stamp, read_pickle, resolve_cache_dir, scan, state_dir, write_pickle)
+from jinja2 import TemplateError
+
 from .load import DATA_DIR, load_site
+from .outputs import check_unique_outputs, report_template_error
+from .sitelinks import _ID as ID_ATTRIBUTE
+from .sitelinks import LinkCollector, check_site_links, resolve_file_links
 from .model import Config, Meeting, Site
 from .parallel import Job, MeetingState, load_parsed, process_all, worker_count
 from .plan import plan_site
@@ -137,7 +142,7 @@ def run(options: BuildOptions, result: BuildResult, config: Config, gettext) -> 
     states: dict[str, MeetingState] = {}
     job = Job(config, gettext, today, Path.cwd().resolve(), env, cache / "parsed", {}, staging.path,
               output if previous else None, previous.meetings if previous else {}, options.strict,
-              pipeline.render_one)
+              pipeline.render_text)
     try:
         def load_meetings(paths: list[Path], ctx) -> list[Meeting | None]:
             names = [p.name for p in paths]
@@ -161,9 +166,11 @@ def run(options: BuildOptions, result: BuildResult, config: Config, gettext) -> 
             progress.done(len(todo))
             for name in names:
                 ctx.diags.items.extend(states[name].diagnostics)
+                ctx.links.links.extend(states[name].links)
             return [states[name].light for name in names]
 
-        site = load_site(config, diags, gettext, today, load_meetings=load_meetings)
+        links = LinkCollector(content)
+        site = load_site(config, diags, gettext, today, links, load_meetings=load_meetings)
         result.meetings = len(site.meetings)
         result.items = sum(states[m.slug].items for m in site.meetings)
         result.annexes = sum(states[m.slug].annexes for m in site.meetings)
@@ -173,18 +180,33 @@ def run(options: BuildOptions, result: BuildResult, config: Config, gettext) -> 
         progress.phase("site pages")
         full = _full_site(site, job)  # site-level pages and planners (payers, feeds, open data) read it all
         result.site = full
-        pages, files = plan_site(full)
-        under_meeting = tuple(m.url for m in site.meetings)
-        pages = [p for p in pages if not p.url.startswith(under_meeting)]
-        files = [f for f in files if not f.path.startswith(under_meeting)]
+        all_pages, all_files = plan_site(full)
         for planner in pipeline.OUTPUT_PLANNERS:
-            files.extend(planner(full))
+            all_files.extend(planner(full))
+        all_files = [replace(f, data=resolve_file_links(f.data, config.base_url)) if f.data else f
+                     for f in all_files]
+        check_unique_outputs(all_pages, all_files, diags)
+        under_meeting = tuple(m.url for m in site.meetings)
+        pages = [p for p in all_pages if not p.url.startswith(under_meeting)]
+        meeting_files = {f.path for f in all_files if f.path.startswith(under_meeting)}
+        files = [f for f in all_files if f.path not in meeting_files or not _planned_by_meeting(f, states)]
         site_outputs: dict[str, bytes] = {}
         kept_site = previous.site_outputs if previous else {}
         link = job.link_unchanged
+        texts: dict[str, str] = {}
         for page in pages:
-            _put(staging, output, page.path, pipeline.render_one(env, page, full, config), kept_site,
-                 site_outputs, link)
+            try:
+                texts[page.path] = pipeline.render_text(env, page, full, config)
+            except TemplateError as exc:  # a site template with a mistake: its file and line
+                report_template_error(exc, page, diags)
+                continue
+            _put(staging, output, page.path, texts[page.path].encode("utf-8"), kept_site, site_outputs, link)
+        anchors = {path: text for s in states.values() for path, text in s.anchors.items()}
+        anchors.update((path, "".join(f' id="{i}"' for i in ID_ATTRIBUTE.findall(text))) for path, text in texts.items())
+        check_site_links(links.links, anchors, {f.path for f in all_files}, diags)
+        if diags.has_errors:
+            staging.discard()
+            return
         for f in files:
             data = f.data if f.data is not None else Path(f.copy_from).read_bytes() if f.copy_from else None
             if data is not None:
@@ -272,10 +294,17 @@ def _full_site(site: Site, job: Job) -> Site:
     """The site with every meeting complete (for output planners and finishers), from the parse cache."""
     meetings = []
     for meeting in site.meetings:
-        full, _ = load_parsed(job, meeting.slug)
+        full = load_parsed(job, meeting.slug)[0]
         assert full is not None, meeting.slug
         meetings.append(full)
     return replace(site, meetings=tuple(meetings))
+
+
+def _planned_by_meeting(plan, states: dict[str, MeetingState]) -> bool:
+    """Whether a worker already wrote this file (a meeting's CSV or annex file, not a planner's output)."""
+    meeting = plan.path.split("/", 1)[0]
+    state = states.get(meeting)
+    return state is not None and plan.path in state.outputs
 
 
 def _prune(parsed: Path, keep: set[str]) -> None:

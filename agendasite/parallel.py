@@ -15,14 +15,17 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable
 
-from jinja2 import Environment
+from jinja2 import Environment, TemplateError
 
 from .cache import digest, read_pickle, write_pickle
 from .diagnostics import Diagnostic, Diagnostics
 from .load import LoadContext, load_meeting
 from .markdown import make_parser
 from .model import Config, Meeting, Site
+from .outputs import report_template_error, source_of
 from .plan import plan_site
+from .sitelinks import _ID as ID_ATTRIBUTE
+from .sitelinks import LinkCollector, SiteLink, resolve_file_links
 
 
 @dataclass(slots=True)
@@ -33,6 +36,8 @@ class MeetingState:
     light: Meeting | None  # the meeting without its sections (what the front page needs), None if unusable
     diagnostics: list[Diagnostic]
     outputs: dict[str, bytes] = field(default_factory=dict)  # output path -> digest of its bytes
+    links: list[SiteLink] = field(default_factory=list)  # links written in its files, checked site-wide
+    anchors: dict[str, str] = field(default_factory=dict)  # page path -> its ids (for the link check)
     pages: int = 0
     files: int = 0
     items: int = 0
@@ -54,7 +59,7 @@ class Job:
     previous_output: Path | None  # a published output whose files match `previous`
     previous: dict[str, MeetingState]
     strict: bool
-    render_page: Callable[[Environment, object, Site, Config], bytes]
+    render_page: Callable[[Environment, object, Site, Config], str]
     data: dict = field(default_factory=dict)  # content/data tables (LoadContext.data), read once by load_site
     link_unchanged: bool = True  # False when changes are applied in place: unchanged files stay where they are
 
@@ -67,24 +72,32 @@ def light(meeting: Meeting) -> Meeting:
     return dataclasses.replace(meeting, sections=(), preamble_html="", notes=())
 
 
-def load_parsed(job: Job, name: str) -> tuple[Meeting | None, list[Diagnostic]]:
-    """A meeting from the parse cache, or parsed now (and cached)."""
+def load_parsed(job: Job, name: str) -> tuple[Meeting | None, list[Diagnostic], list[SiteLink]]:
+    """A meeting from the parse cache, or parsed now (and cached), with its messages and links."""
     path = job.parsed_dir / f"{job.keys[name].hex()}.pickle"
     cached = read_pickle(path)
-    if isinstance(cached, tuple) and len(cached) == 2:
+    if isinstance(cached, tuple) and len(cached) == 3:
         return cached
     diags = Diagnostics()
-    ctx = LoadContext(job.config, diags, make_parser(), job.gettext, Path(job.config.content_dir), job.cwd,
-                      job.data)
-    meeting = load_meeting(Path(job.config.content_dir) / name, ctx)
-    write_pickle(path, (meeting, diags.items))
-    return meeting, diags.items
+    content = Path(job.config.content_dir)
+    ctx = LoadContext(job.config, diags, make_parser(), job.gettext, content, job.cwd, job.data,
+                      links=LinkCollector(content))
+    folder = content / name
+    ctx.current = ctx.rel(folder)
+    try:
+        meeting = load_meeting(folder, ctx)
+    except Exception as exc:  # name the file for the internal-error message (pipeline.build)
+        exc.agendasite_path = ctx.current  # type: ignore[attr-defined]
+        raise
+    assert ctx.links is not None
+    write_pickle(path, (meeting, diags.items, ctx.links.links))
+    return meeting, diags.items, ctx.links.links
 
 
 def process_meeting(job: Job, name: str) -> MeetingState:
     """Parse one meeting and, if it is publishable, render and write its pages and files."""
-    meeting, diagnostics = load_parsed(job, name)
-    state = MeetingState(job.keys[name], light(meeting) if meeting else None, list(diagnostics))
+    meeting, diagnostics, links = load_parsed(job, name)
+    state = MeetingState(job.keys[name], light(meeting) if meeting else None, list(diagnostics), links=links)
     if meeting is None or not meeting.public:
         return state
     state.items = len(meeting.items)
@@ -98,11 +111,22 @@ def process_meeting(job: Job, name: str) -> MeetingState:
     old = previous.outputs if previous and job.previous_output else {}
     for page in pages:
         if page.url.startswith(meeting.url):
-            _put(job, state, page.path, job.render_page(job.env, page, site, job.config), old)
+            try:
+                text = job.render_page(job.env, page, site, job.config)
+            except TemplateError as exc:  # a site template with a mistake: its file and line
+                problems = Diagnostics()
+                report_template_error(exc, page, problems)
+                state.diagnostics.extend(problems.items)
+                continue
+            except Exception as exc:  # name the editor's file the page comes from
+                exc.agendasite_path = source_of(page) or f"{page.template} (rendering {page.path})"  # type: ignore
+                raise
+            state.anchors[page.path] = "".join(f' id="{i}"' for i in ID_ATTRIBUTE.findall(text))
+            _put(job, state, page.path, text.encode("utf-8"), old)
             state.pages += 1
     for plan in files:
         if plan.path.startswith(meeting.url):
-            data = plan.data
+            data = resolve_file_links(plan.data, job.config.base_url) if plan.data else plan.data
             if data is None and plan.copy_from is not None:
                 data = Path(plan.copy_from).read_bytes()
             if data is not None:
