@@ -70,7 +70,7 @@ class BuildResult:
     pages: int = 0
     files: int = 0
     seconds: float = 0.0
-    site: Site | None = None  # None after an incremental build, unless a planner or finisher needed it all
+    site: Site | None = None
 
 
 def build(options: BuildOptions) -> BuildResult:

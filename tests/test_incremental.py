@@ -258,3 +258,21 @@ def test_interrupted_in_place_update_is_followed_by_a_complete_build(corpus: Pat
     (out / "index.html").write_text("damaged", encoding="utf-8")  # whatever the interruption left
     _build(corpus, out)
     _assert_same_as_clean(corpus, out, tmp_path)
+
+
+def test_link_into_another_meeting_is_checked_again_when_only_the_target_changes(corpus: Path,
+                                                                                 tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    source = _item(corpus, "3.2")
+    target_meeting = _meeting(corpus, 2)
+    target = next(target_meeting.glob("3-1-*.md"))
+    source.write_text(source.read_text(encoding="utf-8") + f"\nSe [sagen](../{target_meeting.name}/{target.name}"
+                      "#baggrund).\n", encoding="utf-8")
+    _build(corpus, out)
+    target.write_text(target.read_text(encoding="utf-8").replace("## Baggrund", "## Indledning"), encoding="utf-8")
+    result = build(BuildOptions(config_path=corpus, output_dir=out, environ=dict(ENV)))
+    clean = build(BuildOptions(config_path=corpus, output_dir=tmp_path / "clean", environ=dict(ENV),
+                               incremental=False))
+    assert not result.ok and not clean.ok
+    assert result.diagnostics.sorted() == clean.diagnostics.sorted()
+    assert any("#baggrund" in d.message for d in result.diagnostics.items)
