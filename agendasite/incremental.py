@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import os
 import re
+import sys
 import time
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -26,7 +27,7 @@ from .outputs import check_unique_outputs, report_template_error
 from .sitelinks import _ID as ID_ATTRIBUTE
 from .sitelinks import LinkCollector, check_site_links, resolve_file_links
 from .model import Config, Meeting, Site
-from .parallel import Job, MeetingState, load_parsed, process_all, worker_count
+from .parallel import Job, MeetingState, fast_pickling, load_parsed, process_all, worker_count
 from .plan import plan_site
 from .progress import Progress, silent
 from .render import make_environment, today_from_env
@@ -169,6 +170,7 @@ def run(options: BuildOptions, result: BuildResult, config: Config, gettext) -> 
                 ctx.links.links.extend(states[name].links)
             return [states[name].light for name in names]
 
+        fast_pickling(tuple(m for n, m in sorted(sys.modules.items()) if n.startswith("agendasite.")))
         links = LinkCollector(content)
         site = load_site(config, diags, gettext, today, links, load_meetings=load_meetings)
         result.meetings = len(site.meetings)

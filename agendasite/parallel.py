@@ -7,6 +7,7 @@ bytes are a pure function of those inputs, so the output is the same whatever th
 
 from __future__ import annotations
 
+import copyreg
 import dataclasses
 import datetime as dt
 import multiprocessing
@@ -65,6 +66,22 @@ class Job:
 
 
 _JOB: Job | None = None
+
+
+def _by_constructor(obj: object) -> tuple:
+    return type(obj), tuple(getattr(obj, f.name) for f in dataclasses.fields(obj))  # type: ignore[arg-type]
+
+
+def fast_pickling(modules: tuple) -> None:
+    """Pickle frozen slotted dataclasses as constructor calls: the default (__setstate__ looking up the
+    fields of every object) made loading the parsed archive three times slower."""
+    for module in modules:
+        for value in vars(module).values():
+            if isinstance(value, type) and dataclasses.is_dataclass(value) and value.__module__ == module.__name__ \
+                    and "__slots__" in vars(value) and not hasattr(value, "__post_init__") \
+                    and value.__init__.__code__.co_filename == "<string>" \
+                    and all(f.init for f in dataclasses.fields(value)):
+                copyreg.pickle(value, _by_constructor)
 
 
 def light(meeting: Meeting) -> Meeting:
