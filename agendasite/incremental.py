@@ -31,6 +31,7 @@ from .parallel import Job, MeetingState, fast_pickling, load_parsed, process_all
 from .plan import plan_site
 from .progress import Progress, silent
 from .render import make_environment, today_from_env
+from .publish import apply_in_place, link_all
 from .write import StagingDir
 
 if TYPE_CHECKING:
@@ -89,20 +90,6 @@ def _meeting_files(table: StatTable, content: Path) -> tuple[dict[str, list], li
     return folders, others
 
 
-def _link_all(staging: StagingDir, previous: Path, outputs: dict[str, bytes]) -> bool:
-    """Hard-link a meeting's published files into staging; False (and nothing left) if one is missing."""
-    done: list[str] = []
-    try:
-        for rel in outputs:
-            staging.link(rel, previous / rel)
-            done.append(rel)
-    except OSError:
-        for rel in done:
-            (staging.path / rel).unlink(missing_ok=True)
-        return False
-    return True
-
-
 def run(options: BuildOptions, result: BuildResult, config: Config, gettext) -> None:
     """Build into the output folder reusing the last build's work; same bytes as a clean build."""
     from . import pipeline
@@ -156,7 +143,7 @@ def run(options: BuildOptions, result: BuildResult, config: Config, gettext) -> 
                                       and len(names) - len(clean) <= IN_PLACE_FRACTION * len(names))
             todo = [n for n in names if n not in clean]
             for name in clean:
-                if not job.link_unchanged or _link_all(staging, output, reusable[name].outputs):
+                if not job.link_unchanged or link_all(staging, output, reusable[name].outputs):
                     states[name] = reusable[name]
                 else:
                     todo.append(name)
@@ -254,26 +241,6 @@ def run(options: BuildOptions, result: BuildResult, config: Config, gettext) -> 
     write_pickle(sdir / "fast.pickle", FastRecord(fkey, [str(r) for r in roots], table, scan_ns, stamp, summary))
     applying.unlink(missing_ok=True)
     _prune(cache / "parsed", {s.key.hex() for s in states.values()})
-
-
-def apply_in_place(staging: StagingDir, output: Path, before: dict[str, bytes], after: dict[str, bytes]) -> None:
-    """Publish a small change without copying the site: each changed file is renamed over the old one
-    (atomic per file), new files first, then changed ones, removals last, so at every moment every file
-    is complete and every link resolves. A crash midway leaves the 'applying' mark: the next build then
-    builds the whole folder afresh and swaps it in."""
-    added = sorted(p for p in after if p not in before)
-    changed = sorted(p for p in after if p in before and before[p] != after[p])
-    for rel in added + changed:
-        target = output / rel
-        target.parent.mkdir(parents=True, exist_ok=True)
-        os.replace(staging.path / rel, target)
-    for rel in sorted((p for p in before if p not in after), reverse=True):
-        (output / rel).unlink(missing_ok=True)
-        parent = (output / rel).parent
-        while parent != output and not any(parent.iterdir()):
-            parent.rmdir()
-            parent = parent.parent
-    staging.discard()
 
 
 def _put(staging: StagingDir, output: Path, rel: str, data: bytes, kept: dict[str, bytes],
