@@ -157,7 +157,7 @@ def load_meeting(folder: Path, ctx: LoadContext) -> Meeting | None:
     return Meeting(
         slug=slug, url=url, body=rec.get("body"), title=rec.get("title"), date=rec.get("date"),
         start=rec.get("start"), end=rec.get("end"), place=rec.get("place"), notes=notes,
-        status=rec.get("status", "planned"), public=rec.get("public", True), preamble_html=preamble.html,
+        status=rec.get("status"), public=rec.get("public", True), preamble_html=preamble.html,
         sections=sections, source=src.rel,
     )
 

@@ -128,7 +128,7 @@ class Meeting:
     end: dt.time | None
     place: str | None
     notes: tuple[str, ...]  # HTML
-    status: str
+    status: str | None  # planned | held | cancelled, or None when the file does not say
     public: bool
     preamble_html: str
     sections: tuple[Section, ...]

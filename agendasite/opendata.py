@@ -130,8 +130,10 @@ def _meeting(data: OpenData, meeting: Meeting, body_path: str) -> dict[str, Any]
         "id": data.url(path), "type": SCHEMA + "Meeting",
         "name": f"{meeting_kind(meeting, data.gettext)}: {meeting.body}, "
                 f"{format_short_date(meeting.date, config.language)}",
-        "meetingState": meeting.status, "cancelled": meeting.status == "cancelled",
+        "cancelled": meeting.status == "cancelled",
     }
+    if meeting.status:
+        obj["meetingState"] = meeting.status
     if meeting.date.day is not None and meeting.start is not None:
         obj["start"] = iso(meeting_moment(meeting, config))
         if meeting.end is not None:

@@ -37,8 +37,9 @@ MEETING = Schema("Meeting file (meeting.md)", "The front matter of `meeting.md` 
     Field("place", "text", "Where the meeting is held.",
           example="Glostrup Park Hotel, Hovedvejen 41, 2600 Glostrup"),
     Field("notes", "list", "Short notes shown in the meeting header (Markdown).", item_kind="markdown"),
-    Field("status", "enum", "Whether the meeting is planned, was held, or was cancelled.",
-          choices=("planned", "held", "cancelled"), default="planned"),
+    Field("status", "enum", "Whether the meeting is planned, was held, or was cancelled. Left out, no "
+          "status is shown (the site does not guess whether a past meeting was held).",
+          choices=("planned", "held", "cancelled")),
     Field("public", "bool", "`false` keeps the whole meeting off the site.", default=True),
     Field("partial", "bool", "`true` when only some items of the agenda are published here (e.g. taken from an "
           "annex bundle), so gaps in the item numbers are expected and not warned about.", default=False),
