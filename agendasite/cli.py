@@ -25,6 +25,9 @@ def make_parser() -> argparse.ArgumentParser:
                         help="write the site here instead of output_dir of the configuration")
     parser.add_argument("--check", action="store_true", help="validate everything, write nothing")
     parser.add_argument("--strict", action="store_true", help="treat warnings as errors (for CI)")
+    parser.add_argument("-v", "--verbose", action="store_true",
+                        help="also print notes (e.g. stated figures that differ from the computed ones "
+                             "and were acknowledged)")
     parser.add_argument("--no-cache", action="store_true",
                         help="build from scratch, without the cache and the previous output")
     parser.add_argument("--cache-dir", type=Path, default=None, metavar="DIR",
@@ -89,8 +92,11 @@ def build_main(argv: list[str]) -> int:
     for line in progress.summary():
         print(line)
     diags = result.diagnostics.sorted()
+    notes = sum(1 for d in diags if d.severity == "note")
     for diag in diags:
         severity = diag.severity
+        if severity == "note" and not args.verbose:
+            continue
         if args.strict and severity == "warning":
             diag = type(diag)("error", diag.path, diag.line, diag.column, diag.message + " [--strict]", diag.hint)
         print(format_diagnostic(diag), file=sys.stderr)
@@ -105,5 +111,6 @@ def build_main(argv: list[str]) -> int:
     what = "checked" if args.check else f"written to {result.output_dir}"
     print(f"{result.meetings} meetings, {result.items} items, {result.annexes} annexes, "
           f"{result.pages} pages, {result.files} files {what} in {result.seconds:.2f} s"
-          + (f"; {warnings} warning(s)" if warnings else ""))
+          + (f"; {warnings} warning(s)" if warnings else "")
+          + (f"; {notes} note(s), shown with --verbose" if notes and not args.verbose else ""))
     return 0

@@ -49,6 +49,31 @@ def finish_handbook(staged: Path, site: Site, diags: Diagnostics) -> None:
         diags.error(_display(config, site), None, "the editors' handbook did not build:\n" + detail, hint)
 
 
+def handbook_inputs(mkdocs_yml: Path) -> list[Path]:
+    """What the handbook is built from: mkdocs.yml, its docs folder, and files its pages include.
+
+    The folder of mkdocs.yml is usually the repository itself (with the site's output and caches
+    in it), so it is not watched as a whole: that would make every build look changed.
+    """
+    import re
+
+    folder = mkdocs_yml.parent
+    try:
+        text = mkdocs_yml.read_text(encoding="utf-8")
+    except OSError:
+        return [mkdocs_yml]
+    match = re.search(r"^docs_dir:\s*['\"]?([^'\"\s#]+)", text, re.MULTILINE)
+    docs = folder / (match[1] if match else "docs")
+    inputs = [mkdocs_yml, docs]
+    for page in sorted(docs.rglob("*.md")) if docs.is_dir() else []:
+        for included in re.findall(r'--8<--\s+"([^":]+)', page.read_text(encoding="utf-8", errors="replace")):
+            for base in (docs, folder):
+                if (base / included).is_file():
+                    inputs.append(base / included)
+                    break
+    return inputs
+
+
 def _display(config: Path, site: Site) -> str:
     """The handbook's config as the editor knows it: relative to site_config.yml's folder."""
     try:

@@ -109,8 +109,10 @@ def run(options: BuildOptions, result: BuildResult, config: Config, gettext) -> 
     scan_ns = time.time_ns()
     content, templates = Path(config.content_dir), Path(config.templates_dir)
     roots = [config_path, content, templates, PACKAGE_DIR]
-    if config.handbook:  # the handbook finisher builds from the folder of its mkdocs.yml
-        roots.append(Path(config.handbook).parent)
+    if config.handbook:  # the handbook finisher builds from mkdocs.yml, docs/ and the files they include
+        from .handbook import handbook_inputs
+
+        roots.extend(handbook_inputs(Path(config.handbook)))
     finishers = [f for f in pipeline.FINISHERS if getattr(config, pipeline.FINISHER_SWITCHES.get(f, ""), True)]
     table = hash_table(scan(roots), old_fast.table if old_fast else {}, old_fast.scan_ns if old_fast else 0)
     folders, others = _meeting_files(table, content)

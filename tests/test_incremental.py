@@ -276,3 +276,30 @@ def test_link_into_another_meeting_is_checked_again_when_only_the_target_changes
     assert not result.ok and not clean.ok
     assert result.diagnostics.sorted() == clean.diagnostics.sorted()
     assert any("#baggrund" in d.message for d in result.diagnostics.items)
+
+
+def test_the_embedded_site_with_its_handbook_is_unchanged_on_a_second_build(tmp_path):
+    """The handbook's inputs are mkdocs.yml, docs/ and what the pages include, not the whole folder of
+    mkdocs.yml (which holds site/ and .cache/ too): a second build with the default layout changes nothing."""
+    import shutil
+
+    from .conftest import ROOT
+
+    for name in ("site_config.yml", "mkdocs.yml", ".gitlab-ci.yml"):
+        shutil.copy(ROOT / name, tmp_path / name)
+    for name in ("content", "templates", "docs", ".github"):
+        shutil.copytree(ROOT / name, tmp_path / name)
+    command = [sys.executable, str(ROOT / "build.py")]
+    env = {**os.environ, "SOURCE_DATE_EPOCH": "1732406400", "CI": "true", "PYTHONPATH": str(ROOT)}
+    env.pop("AGENDASITE_CACHE_DIR", None)
+    first = subprocess.run(command, cwd=tmp_path, env=env, capture_output=True, text=True, check=False)
+    assert first.returncode == 0, first.stderr
+    assert (tmp_path / "site" / "handbook" / "index.html").is_file() and (tmp_path / ".cache").is_dir()
+    second = subprocess.run(command, cwd=tmp_path, env=env, capture_output=True, text=True, check=False)
+    assert second.returncode == 0, second.stderr
+    assert "nothing changed since the last build" in second.stdout
+    (tmp_path / "docs" / "index.md").write_text((tmp_path / "docs" / "index.md").read_text("utf-8") + "\nMere.\n",
+                                                encoding="utf-8")
+    third = subprocess.run(command, cwd=tmp_path, env=env, capture_output=True, text=True, check=False)
+    assert third.returncode == 0 and "nothing changed" not in third.stdout
+    assert "Mere." in (tmp_path / "site" / "handbook" / "index.html").read_text("utf-8")
