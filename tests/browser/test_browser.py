@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 
+from agendasite.handbook import HANDBOOK_DIR
 from agendasite.model import Site
 
 from ..conftest import run_build
@@ -287,3 +288,71 @@ def test_unknown_address_gets_the_styled_404_page_leading_home(page, site_url: s
     page.get_by_role("link", name="Gå til forsiden med alle møder").click()
     assert page.url == site_url
     assert h1(page) == "KKR Hovedstaden – dagsordener"
+
+
+# The editors' handbook (MkDocs + Material, published under handbook/): its fixes are docs/stylesheets/extra.css,
+# docs/javascripts/extra.js, docs/overrides/ and docs/hooks.py. One page of each kind it has.
+HANDBOOK_PAGES = {"start": "", "reference": "reference/", "tables": "tables/", "code-and-tables": "funding/",
+                  "code": "publishing/"}
+
+
+def _handbook_problems(tab, axe_source: str, width: int) -> list[str]:
+    return [f"{width}px {v['id']} ({v['help']}):\n    " + "\n    ".join(v["nodes"][:5]) for v in _axe(tab, axe_source)]
+
+
+def _settled(tab) -> None:
+    """Wait until Material's fades have ended, so axe measures the colours a reader ends up seeing."""
+    tab.wait_for_function("document.getAnimations().every(a => a.playState !== 'running')")
+
+
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+@pytest.mark.parametrize("kind", HANDBOOK_PAGES)
+def test_axe_finds_no_violations_in_the_handbook(chromium, site_url: str, axe_source: str, kind: str, scheme: str):
+    url = f"{site_url}{HANDBOOK_DIR}/{HANDBOOK_PAGES[kind]}"
+    problems = []
+    for viewport in (DESKTOP, PHONE):
+        context = chromium.new_context(viewport=viewport, color_scheme=scheme)
+        tab = context.new_page()
+        tab.goto(url)
+        tab.wait_for_load_state("networkidle")
+        _settled(tab)
+        shown = tab.evaluate("document.body.dataset.mdColorScheme")
+        assert shown == {"light": "default", "dark": "slate"}[scheme], "the handbook follows the system's scheme"
+        if kind in ("code", "code-and-tables"):
+            assert tab.locator(".md-code__nav .md-code__button").count() > 1, "code blocks with copy buttons"
+        problems += _handbook_problems(tab, axe_source, viewport["width"])
+        context.close()
+    assert not problems, f"axe-core on the handbook page {url} ({scheme} scheme):\n" + "\n".join(problems)
+
+
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+def test_handbook_search_results_pass_axe(chromium, site_url: str, axe_source: str, artifacts: Path, scheme: str):
+    problems = []
+    for name, viewport in (("desktop", DESKTOP), ("phone", PHONE)):
+        context = chromium.new_context(viewport=viewport, color_scheme=scheme)
+        tab = context.new_page()
+        tab.goto(f"{site_url}{HANDBOOK_DIR}/")
+        tab.wait_for_load_state("networkidle")
+        tab.keyboard.press("/")  # Material's shortcut opens the search dialog at any width
+        dialog = tab.get_by_role("dialog", name="Search")
+        dialog.get_by_role("textbox").press_sequentially("table")
+        dialog.locator(".md-search-result__link", has_text="Tables with computed totals").first.wait_for(timeout=15_000)
+        _settled(tab)
+        tab.screenshot(path=str(artifacts / f"handbook-search-{scheme}-{name}.png"))
+        problems += _handbook_problems(tab, axe_source, viewport["width"])
+        context.close()
+    assert not problems, f"axe-core on the handbook's search results ({scheme} scheme):\n" + "\n".join(problems)
+
+
+def test_handbook_pages_fit_a_phone_and_screenshots(chromium, site_url: str, artifacts: Path):
+    wide = []
+    for kind, path in HANDBOOK_PAGES.items():
+        for name, viewport in (("desktop", DESKTOP), ("phone", PHONE)):
+            context = chromium.new_context(viewport=viewport, color_scheme="light")
+            tab = context.new_page()
+            tab.goto(f"{site_url}{HANDBOOK_DIR}/{path}")
+            if (overflow := _horizontal_overflow(tab)) > 0:
+                wide.append(f"{path or 'start'} at {viewport['width']}px: {overflow}px")
+            tab.screenshot(path=str(artifacts / f"handbook-{kind}-{name}.png"), full_page=True)
+            context.close()
+    assert not wide, "handbook pages scrolling sideways:\n" + "\n".join(wide)
