@@ -1,5 +1,5 @@
 // Accessibility fixes for what mkdocs-material (9.8.1) draws with its script; checked by axe-core in
-// tests/browser/test_handbook_a11y.py. `document$` is Material's documented hook for scripts that run
+// tests/browser/test_browser.py and test_html_valid.py. `document$` is Material's documented hook for scripts that run
 // on every page (also after instant navigation).
 
 // Each code block's copy button sits in its own <nav>, so a page with five code blocks has five unnamed
