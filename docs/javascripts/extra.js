@@ -1,6 +1,6 @@
 // Accessibility fixes for what mkdocs-material (9.8.1) draws with its script; checked by axe-core in
-// tests/browser/test_browser.py and test_html_valid.py. `document$` is Material's documented hook for scripts that run
-// on every page (also after instant navigation).
+// tests/browser/test_browser.py. `document$` is Material's documented hook for scripts that run on every
+// page (also after instant navigation).
 
 // Each code block's copy button sits in its own <nav>, so a page with five code blocks has five unnamed
 // navigation landmarks (axe: landmark-unique). A copy button is not navigation: the <nav> loses its
