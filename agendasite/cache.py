@@ -180,13 +180,15 @@ def unchanged_since_last_build(state: Path, key: tuple) -> FastRecord | None:
         return None
     if output_stamp(Path(record.output[0])) != record.output:
         return None
-    found = scan([Path(r) for r in record.roots])
+    found, started = scan_once([Path(r) for r in record.roots])
     if found.keys() != record.table.keys():
+        _remember_scan(record.roots, found, started)
         return None
     racy = False
     for path, (size, mtime) in found.items():
         old = record.table[path]
         if old[0] != size:
+            _remember_scan(record.roots, found, started)
             return None
         if old[1] != mtime or mtime >= record.scan_ns - RACY_NS:
             racy = True
@@ -194,10 +196,37 @@ def unchanged_since_last_build(state: Path, key: tuple) -> FastRecord | None:
         now = time.time_ns()
         table = hash_table(found, record.table, record.scan_ns)
         if any(table.get(p, (0, 0, b""))[2] != old[2] for p, old in record.table.items()):
+            _remember_scan(record.roots, found, started)
             return None
         record.table, record.scan_ns = table, now
         write_pickle(state / "fast.pickle", record)
     return record
+
+
+_SCAN: list = []  # the scan of a no-change check that found changes, for the build that follows it at once
+SCAN_REUSE_NS = 1_000_000_000
+
+
+def _remember_scan(roots: list[str], found: dict[str, tuple[int, int]], started_ns: int) -> None:
+    _SCAN[:] = [(list(roots), found, started_ns, time.monotonic_ns())]
+
+
+def forget_scan() -> None:
+    """Drop a remembered scan (a build ends: the next one must look at the files again)."""
+    _SCAN.clear()
+
+
+def scan_once(roots: list[Path]) -> tuple[dict[str, tuple[int, int]], int]:
+    """The files under the roots and when the scan began: the no-change check's scan if it just found
+    changes under the same roots (used once, within a second), else a new scan. A file changed since
+    then has a newer time than the scan's start, so the next build hashes it again (see hash_table)."""
+    remembered, _SCAN[:] = _SCAN[:], []
+    if remembered:
+        names, found, started_ns, taken = remembered[0]
+        if names == [str(r) for r in roots] and time.monotonic_ns() - taken < SCAN_REUSE_NS:
+            return found, started_ns
+    started_ns = time.time_ns()
+    return scan(roots), started_ns
 
 
 def options_key(output_override: Path | None, strict: bool) -> tuple:

@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from .cache import (PACKAGE_DIR, FastRecord, StatTable, combine, digest, environment_key, fast_key, hash_table,
-                    options_key, output_stamp, read_pickle, resolve_cache_dir, scan, state_dir, write_pickle)
+                    options_key, output_stamp, read_pickle, resolve_cache_dir, scan_once, state_dir, write_pickle)
 from jinja2 import TemplateError
 
 from .load import DATA_DIR, load_site
@@ -27,11 +27,13 @@ from .outputs import check_unique_outputs, report_template_error
 from .sitelinks import _ID as ID_ATTRIBUTE
 from .sitelinks import LinkCollector, check_site_links, resolve_file_links
 from .model import Config, Meeting, Site
-from .parallel import Job, MeetingState, fast_pickling, load_parsed, process_all, worker_count
+from .parallel import (SUMMARIES, Job, MeetingState, fast_pickling, load_parsed, payer_entries_of, process_all,
+                       worker_count)
 from .plan import plan_site
 from .progress import Progress, silent
 from .render import make_environment, today_from_env
 from .publish import apply_in_place, link_all
+from .sitewide import SiteMemo, lean_possible, site_step
 from .write import StagingDir
 
 if TYPE_CHECKING:
@@ -52,6 +54,7 @@ class BuildState:
     output: tuple | None
     meetings: dict[str, MeetingState]
     site_outputs: dict[str, bytes]
+    site_memo: SiteMemo | None = None  # the site-level pages' inputs and ids, when made from summaries
 
 
 def templates_use_site(config: Config) -> bool:
@@ -106,7 +109,6 @@ def run(options: BuildOptions, result: BuildResult, config: Config, gettext) -> 
     old = old if isinstance(old, BuildState) else None
 
     progress.phase("scan")
-    scan_ns = time.time_ns()
     content, templates = Path(config.content_dir), Path(config.templates_dir)
     roots = [config_path, content, templates, PACKAGE_DIR]
     if config.handbook:  # the handbook finisher builds from mkdocs.yml, docs/ and the files they include
@@ -114,7 +116,8 @@ def run(options: BuildOptions, result: BuildResult, config: Config, gettext) -> 
 
         roots.extend(handbook_inputs(Path(config.handbook)))
     finishers = [f for f in pipeline.FINISHERS if getattr(config, pipeline.FINISHER_SWITCHES.get(f, ""), True)]
-    table = hash_table(scan(roots), old_fast.table if old_fast else {}, old_fast.scan_ns if old_fast else 0)
+    found, scan_ns = scan_once(roots)
+    table = hash_table(found, old_fast.table if old_fast else {}, old_fast.scan_ns if old_fast else 0)
     folders, others = _meeting_files(table, content)
     parse_key = combine(_digest_under(table, PACKAGE_DIR), table.get(str(config_path), (0, 0, b""))[2],
                         replace(config, output_dir=""), environment_key(), os.getcwd(), tuple(others))
@@ -169,32 +172,32 @@ def run(options: BuildOptions, result: BuildResult, config: Config, gettext) -> 
             staging.discard()
             return
         progress.phase("site pages")
-        full = _full_site(site, job)  # site-level pages and planners (payers, feeds, open data) read it all
-        result.site = full
-        all_pages, all_files = plan_site(full)
-        for planner in pipeline.OUTPUT_PLANNERS:
-            all_files.extend(planner(full))
-        all_files = [replace(f, data=resolve_file_links(f.data, config.base_url)) if f.data else f
-                     for f in all_files]
-        check_unique_outputs(all_pages, all_files, diags)
-        under_meeting = tuple(m.url for m in site.meetings)
-        pages = [p for p in all_pages if not p.url.startswith(under_meeting)]
-        meeting_files = {f.path for f in all_files if f.path.startswith(under_meeting)}
-        files = [f for f in all_files if f.path not in meeting_files or not _planned_by_meeting(f, states)]
         site_outputs: dict[str, bytes] = {}
         kept_site = previous.site_outputs if previous else {}
         link = job.link_unchanged
-        texts: dict[str, str] = {}
-        for page in pages:
-            try:
-                texts[page.path] = pipeline.render_text(env, page, full, config)
-            except TemplateError as exc:  # a site template with a mistake: its file and line
-                report_template_error(exc, page, diags)
-                continue
-            _put(staging, output, page.path, texts[page.path].encode("utf-8"), kept_site, site_outputs, link)
-        anchors = {path: text for s in states.values() for path, text in s.anchors.items()}
-        anchors.update((path, "".join(f' id="{i}"' for i in ID_ATTRIBUTE.findall(text))) for path, text in texts.items())
-        check_site_links(links.links, anchors, {f.path for f in all_files}, diags)
+        memo = None
+        if lean_possible(config, pipeline.OUTPUT_PLANNERS, finishers, states, site):
+            result.site = site  # light meetings: the parsed archive is not loaded back (sitewide.py)
+            files = []
+
+            def keep(rel: str) -> bool:
+                return _keep(staging, output, rel, link)
+
+            def entries_of(name: str, summary) -> list:
+                return payer_entries_of(job, name, summary)
+
+            def render(page) -> str:
+                return pipeline.render_text(env, page, site, config)
+
+            def put(rel: str, data: bytes) -> None:
+                _put(staging, output, rel, data, kept_site, {}, link)
+
+            count, site_outputs, memo = site_step(site, states, render_key, getattr(previous, "site_memo", None),
+                                                  kept_site, entries_of, render, put, keep, links.links, diags)
+        else:
+            full, count, files = _full_step(site, job, env, staging, output, kept_site, site_outputs, states,
+                                            links.links, diags)
+            result.site = full
         if diags.has_errors:
             staging.discard()
             return
@@ -207,10 +210,10 @@ def run(options: BuildOptions, result: BuildResult, config: Config, gettext) -> 
             if path.is_file():
                 _put(staging, output, f"assets/{path.relative_to(static).as_posix()}", path.read_bytes(),
                      kept_site, site_outputs, link)
-        progress.done(len(pages) + len(files))
+        progress.done(count + len(files))
         progress.phase("finish")
         for finisher in finishers:
-            finisher(staging.path, full, diags)
+            finisher(staging.path, result.site, diags)
         if diags.has_errors:
             staging.discard()
             return
@@ -231,18 +234,19 @@ def run(options: BuildOptions, result: BuildResult, config: Config, gettext) -> 
     except BaseException:
         staging.discard()
         raise
-    result.pages = len(pages) + sum(s.pages for s in states.values())
+    result.pages = count + sum(s.pages for s in states.values())
     result.files = len(files) + sum(s.files for s in states.values())
     result.output_dir = output
     result.ok = True
     stamp = output_stamp(output)
-    write_pickle(sdir / "state.pickle", BuildState(render_key, stamp, states, site_outputs))
+    write_pickle(sdir / "state.pickle", BuildState(render_key, stamp, states, site_outputs, memo))
     summary = {"meetings": result.meetings, "items": result.items, "annexes": result.annexes,
                "pages": result.pages, "files": result.files, "output_dir": str(output),
                "diagnostics": [tuple(getattr(d, f) for f in d.__slots__) for d in diags.items]}
     write_pickle(sdir / "fast.pickle", FastRecord(fkey, [str(r) for r in roots], table, scan_ns, stamp, summary))
     applying.unlink(missing_ok=True)
     _prune(cache / "parsed", {s.key.hex() for s in states.values()})
+    _prune(cache / SUMMARIES, {s.summary.digest.hex() for s in states.values() if getattr(s, "summary", None)})
 
 
 def _put(staging: StagingDir, output: Path, rel: str, data: bytes, kept: dict[str, bytes],
@@ -259,6 +263,50 @@ def _put(staging: StagingDir, output: Path, rel: str, data: bytes, kept: dict[st
         except OSError:
             pass
     staging.write(rel, data)
+
+
+def _keep(staging: StagingDir, output: Path, rel: str, link: bool) -> bool:
+    """Keep a published file unchanged: linked into staging, or left in place; False if it cannot be."""
+    if not link:
+        return True
+    try:
+        staging.link(rel, output / rel)
+        return True
+    except OSError:
+        return False
+
+
+def _full_step(site: Site, job: Job, env, staging: StagingDir, output: Path, kept_site: dict[str, bytes],
+               site_outputs: dict[str, bytes], states: dict[str, MeetingState], links: list, diags
+               ) -> tuple[Site, int, list]:
+    """Site-level pages and planners from the whole parsed archive; returns it, the page count, the files."""
+    from . import pipeline
+
+    config = site.config
+    full = _full_site(site, job)  # site-level pages and planners (payers, feeds, open data) read it all
+    all_pages, all_files = plan_site(full)
+    for planner in pipeline.OUTPUT_PLANNERS:
+        all_files.extend(planner(full))
+    all_files = [replace(f, data=resolve_file_links(f.data, config.base_url)) if f.data else f
+                 for f in all_files]
+    check_unique_outputs(all_pages, all_files, diags)
+    under_meeting = tuple(m.url for m in site.meetings)
+    pages = [p for p in all_pages if not p.url.startswith(under_meeting)]
+    meeting_files = {f.path for f in all_files if f.path.startswith(under_meeting)}
+    files = [f for f in all_files if f.path not in meeting_files or not _planned_by_meeting(f, states)]
+    texts: dict[str, str] = {}
+    for page in pages:
+        try:
+            texts[page.path] = pipeline.render_text(env, page, full, config)
+        except TemplateError as exc:  # a site template with a mistake: its file and line
+            report_template_error(exc, page, diags)
+            continue
+        _put(staging, output, page.path, texts[page.path].encode("utf-8"), kept_site, site_outputs,
+             job.link_unchanged)
+    anchors = {path: text for s in states.values() for path, text in s.anchors.items()}
+    anchors.update((path, "".join(f' id="{i}"' for i in ID_ATTRIBUTE.findall(text))) for path, text in texts.items())
+    check_site_links(links, anchors, {f.path for f in all_files}, diags)
+    return full, len(pages), files
 
 
 def _full_site(site: Site, job: Job) -> Site:

@@ -23,9 +23,22 @@ def source_of(page: PagePlan) -> str | None:
 
 def check_unique_outputs(pages: list[PagePlan], files: list[FilePlan], diags: Diagnostics) -> None:
     """Two items, annexes or files with the same URL would overwrite each other: report both."""
+    check_unique_entries(page_entries(pages) + file_entries(files), diags)
+
+
+def page_entries(pages: list[PagePlan]) -> list[tuple[str, str]]:
+    """Each page's output path and the file it comes from (kept per meeting by incremental builds)."""
+    return [(p.path, source_of(p) or p.template) for p in pages]
+
+
+def file_entries(files: list[FilePlan]) -> list[tuple[str, str]]:
+    """Each file's output path and where it comes from."""
+    return [(f.path, f.copy_from or f.path) for f in files]
+
+
+def check_unique_entries(entries: list[tuple[str, str]], diags: Diagnostics) -> None:
+    """Report every output path that two different sources would both write."""
     seen: dict[str, str] = {}
-    entries = [(p.path, source_of(p) or p.template) for p in pages]
-    entries += [(f.path, f.copy_from or f.path) for f in files]
     for path, source in entries:
         if path not in seen:
             seen[path] = source

@@ -12,6 +12,7 @@ import dataclasses
 import datetime as dt
 import multiprocessing
 import os
+import pickle
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable
@@ -22,8 +23,9 @@ from .cache import digest, read_pickle, write_pickle
 from .diagnostics import Diagnostic, Diagnostics
 from .load import LoadContext, load_meeting
 from .markdown import make_parser
-from .model import Config, Meeting, Site
-from .outputs import report_template_error, source_of
+from .model import Annex, Config, Item, Meeting, Site
+from .payers import PayerEntry, payer_entries
+from .outputs import file_entries, page_entries, report_template_error, source_of
 from .plan import plan_site
 from .sitelinks import _ID as ID_ATTRIBUTE
 from .sitelinks import LinkCollector, SiteLink, resolve_file_links
@@ -43,6 +45,16 @@ class MeetingState:
     files: int = 0
     items: int = 0
     annexes: int = 0
+    summary: SiteSummary | None = None  # what site-level pages and checks read of it (None: not published)
+
+
+@dataclass(slots=True)
+class SiteSummary:
+    """A published meeting's part in the site-level pages and checks, small enough to keep for every meeting."""
+
+    digest: bytes  # of the light meeting and its payer entries: the site-level pages' input from this meeting
+    pages: list[tuple[str, str]]  # (output path, source) of its pages, for the unique-address check
+    files: list[tuple[str, str]]  # the same for its files
 
 
 @dataclass(slots=True)
@@ -66,6 +78,7 @@ class Job:
 
 
 _JOB: Job | None = None
+SUMMARIES = "summaries"  # folder in the cache: payer entries per meeting summary digest
 
 
 def _by_constructor(obj: object) -> tuple:
@@ -87,6 +100,47 @@ def fast_pickling(modules: tuple) -> None:
 def light(meeting: Meeting) -> Meeting:
     """The meeting without items, preamble and notes: small to keep, enough for site-level pages."""
     return dataclasses.replace(meeting, sections=(), preamble_html="", notes=())
+
+
+def summarize(meeting: Meeting, short: Meeting | None, pages: list,
+              files: list) -> tuple[SiteSummary, list[PayerEntry]]:
+    """The meeting's summary, and its payer entries pointing to light copies (the payer pages read the
+    meeting's and item's headings and addresses, the annex's address, and the payment)."""
+    assert short is not None
+    entries = []
+    items: dict[int, Item] = {}
+    annexes: dict[int, Annex] = {}
+    for entry in payer_entries(meeting):
+        item = items.get(id(entry.item))
+        if item is None:
+            item = items[id(entry.item)] = dataclasses.replace(
+                entry.item, annexes=(), subsections=(), body_html="", recommendation_html=None,
+                decision_html=None, tables=(), text="")
+        annex = annexes.get(id(entry.annex))
+        if annex is None:
+            annex = annexes[id(entry.annex)] = dataclasses.replace(entry.annex, html=None, tables=())
+        entries.append(dataclasses.replace(entry, meeting=short, item=item, annex=annex))
+    key = digest(pickle.dumps((short, entries), protocol=pickle.HIGHEST_PROTOCOL))
+    return SiteSummary(key, page_entries(pages), file_entries(files)), entries
+
+
+def keep_payer_entries(job: Job, summary: SiteSummary, entries: list[PayerEntry]) -> None:
+    """Cache a meeting's payer entries under its summary digest: read only when payer pages are rendered."""
+    path = job.parsed_dir.parent / SUMMARIES / f"{summary.digest.hex()}.pickle"
+    if not path.exists():
+        write_pickle(path, entries)
+
+
+def payer_entries_of(job: Job, name: str, summary: SiteSummary) -> list[PayerEntry]:
+    """A meeting's payer entries, from the cache, or from its parsed model if they are not there."""
+    cached = read_pickle(job.parsed_dir.parent / SUMMARIES / f"{summary.digest.hex()}.pickle")
+    if isinstance(cached, list):
+        return cached
+    meeting = load_parsed(job, name)[0]
+    assert meeting is not None, name
+    entries = summarize(meeting, light(meeting), [], [])[1]
+    keep_payer_entries(job, summary, entries)
+    return entries
 
 
 def load_parsed(job: Job, name: str) -> tuple[Meeting | None, list[Diagnostic], list[SiteLink]]:
@@ -124,6 +178,9 @@ def process_meeting(job: Job, name: str) -> MeetingState:
         return state
     site = Site(job.config, (meeting,), job.today)
     pages, files = plan_site(site)
+    state.summary, entries = summarize(meeting, state.light, [p for p in pages if p.url.startswith(meeting.url)],
+                                       [f for f in files if f.path.startswith(meeting.url)])
+    keep_payer_entries(job, state.summary, entries)
     previous = job.previous.get(name)
     old = previous.outputs if previous and job.previous_output else {}
     for page in pages:

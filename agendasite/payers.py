@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from decimal import Decimal
+from typing import Iterable
 
 from .funding_model import FundingAnnex, Payment
 from .model import Annex, Item, Meeting, Site
@@ -59,18 +60,30 @@ def sort_name(name: str) -> str:
 
 def collect_payers(site: Site) -> tuple[Payer, ...]:
     """Every payer of every public funding annex, alphabetically, each with its entries and totals."""
+    return payers_from(e for meeting in site.meetings for e in payer_entries(meeting))
+
+
+def payer_entries(meeting: Meeting) -> list[PayerEntry]:
+    """One meeting's contribution to the payer pages: every payment of its public funding annexes."""
+    out = []
+    for item in meeting.items:
+        for annex in item.annexes:
+            funding = annex.extra
+            if annex.kind != "funding" or not annex.public or not isinstance(funding, FundingAnnex):
+                continue
+            for payment in funding.payments:
+                out.append(PayerEntry(meeting, item, annex, payment, funding.period, funding.period_label,
+                                      funding.unit))
+    return out
+
+
+def payers_from(all_entries: Iterable[PayerEntry]) -> tuple[Payer, ...]:
+    """Payers from entries in archive order (an incremental build keeps each meeting's entries)."""
     entries: dict[str, list[PayerEntry]] = {}
     names: dict[str, str] = {}
-    for meeting in site.meetings:
-        for item in meeting.items:
-            for annex in item.annexes:
-                funding = annex.extra
-                if annex.kind != "funding" or not annex.public or not isinstance(funding, FundingAnnex):
-                    continue
-                for payment in funding.payments:
-                    names.setdefault(payment.slug, payment.payer)
-                    entries.setdefault(payment.slug, []).append(PayerEntry(
-                        meeting, item, annex, payment, funding.period, funding.period_label, funding.unit))
+    for entry in all_entries:
+        names.setdefault(entry.payment.slug, entry.payment.payer)
+        entries.setdefault(entry.payment.slug, []).append(entry)
     payers = [Payer(names[slug], slug, f"{PAYERS_URL}{slug}/", tuple(found), _totals(found))
               for slug, found in entries.items()]
     return tuple(sorted(payers, key=lambda p: sort_name(p.name)))

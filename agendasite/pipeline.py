@@ -12,7 +12,7 @@ from typing import Any, Callable
 from jinja2 import TemplateError
 
 from .config import load_config
-from .cache import unchanged_summary
+from .cache import forget_scan, unchanged_summary
 from .diagnostics import Diagnostic, Diagnostics
 from .feeds import plan_feeds
 from .handbook import finish_handbook
@@ -91,6 +91,8 @@ def build(options: BuildOptions) -> BuildResult:
                     f"this is a bug in agendasite, not in your files; please report it with this message "
                     f"and the file named here{place}")
         result.ok = False
+    finally:
+        forget_scan()  # a scan kept for this build (cache.scan_once) must not serve a later one
     result.seconds = time.perf_counter() - started
     return result
 

@@ -46,27 +46,36 @@ class Crumb:
 
 def plan_site(site: Site) -> tuple[list[PagePlan], list[FilePlan]]:
     """All pages and files of the site, in a stable order."""
-    pages: list[PagePlan] = []
-    files: list[FilePlan] = []
-    upcoming = [m for m in site.meetings if m.date.last_date() >= site.today and m.status != "cancelled"]
-    upcoming.sort(key=lambda m: (m.date.as_date(), m.start is None, m.start, m.slug))
-    past = [m for m in site.meetings if m not in upcoming]
-    archive = [(year, tuple(group)) for year, group in groupby(past, key=lambda m: m.date.year)]
-    from .payers import collect_payers, plan_payers
+    from .payers import collect_payers
 
-    payers = collect_payers(site)
-    bodies = bodies_of(site) if len({m.body for m in site.meetings}) > 1 else []
-    pages.append(PagePlan("", "index.html", {"upcoming": upcoming, "archive": archive, "payers": payers,
-                                             "bodies": bodies}, site.config.title))
+    front, rest = plan_site_pages(site, collect_payers(site))
+    pages: list[PagePlan] = list(front)
+    files: list[FilePlan] = []
     home = Crumb(site.config.title, "")
     for meeting in site.meetings:
         pages.extend(_plan_meeting(meeting, home))
         files.extend(_files_of_meeting(meeting, site.config.language))
-    pages.extend(plan_payers(payers, home))
-    if site.config.search:
-        pages.append(PagePlan("search/", "search.html", {"meetings": site.meetings, "crumbs": (home,)}, ""))
-    pages.append(PagePlan("404.html", "404.html", {}, ""))
+    pages.extend(rest)
     return pages, files
+
+
+def plan_site_pages(site: Site, payers: tuple) -> tuple[list[PagePlan], list[PagePlan]]:
+    """The site-level pages: those before the meetings' pages (front page) and those after them."""
+    from .payers import plan_payers
+
+    upcoming = [m for m in site.meetings if m.date.last_date() >= site.today and m.status != "cancelled"]
+    upcoming.sort(key=lambda m: (m.date.as_date(), m.start is None, m.start, m.slug))
+    past = [m for m in site.meetings if m not in upcoming]
+    archive = [(year, tuple(group)) for year, group in groupby(past, key=lambda m: m.date.year)]
+    bodies = bodies_of(site) if len({m.body for m in site.meetings}) > 1 else []
+    front = [PagePlan("", "index.html", {"upcoming": upcoming, "archive": archive, "payers": payers,
+                                         "bodies": bodies}, site.config.title)]
+    home = Crumb(site.config.title, "")
+    rest = plan_payers(payers, home)
+    if site.config.search:
+        rest.append(PagePlan("search/", "search.html", {"meetings": site.meetings, "crumbs": (home,)}, ""))
+    rest.append(PagePlan("404.html", "404.html", {}, ""))
+    return front, rest
 
 
 def reading_order(item: Item) -> list[tuple[SubSection, bool]]:

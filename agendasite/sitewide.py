@@ -1,0 +1,97 @@
+"""The site-wide step of an incremental build from per-meeting summaries, without the parsed archive.
+
+The site-level pages (front page, payer pages, 404) read of each meeting only its heading fields and,
+for the payer pages, its funding annexes' payments with the item's number, title and address. Each
+meeting's worker keeps that as a small `SiteSummary` (parallel.py) with a digest; the site-wide step
+then plans the site-level pages from the summaries, and renders them only when the digest of their
+inputs (templates, configuration, code, today, every meeting's summary digest) changed since the
+last build; otherwise the published pages are kept. The unique-address check and the link check
+run on every build, from the paths, sources and anchors kept per meeting.
+
+This holds while nothing else reads the whole archive: no finisher (search index, handbook), no
+base_url (feeds, calendars, open data and the sitemap read every item), the built-in output planners
+only, and none of the templates that receive summaries overridden by the site. Otherwise the
+incremental build loads the whole parsed archive back as before (incremental.py).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Callable
+
+from jinja2 import TemplateError
+
+from .cache import combine, digest
+from .diagnostics import Diagnostics
+from .model import Config, Site
+from .outputs import check_unique_entries, page_entries, report_template_error
+from .parallel import MeetingState, SiteSummary
+from .payers import PayerEntry, payers_from
+from .plan import PagePlan, plan_site_pages
+from .sitelinks import _ID as ID_ATTRIBUTE
+from .sitelinks import SiteLink, check_site_links
+from .write import StagingDir
+
+# The templates that receive light meetings and summarised payer entries: overridden by the site, they
+# might read more of them, so the lean step is then not used.
+SUMMARY_TEMPLATES = ("index.html", "payer_page.html", "payers_index.html", "funding_macros.html")
+# Output planners that write nothing without base_url (feeds, calendars, open data, sitemap).
+BASE_URL_PLANNERS = ("agendasite.feeds", "agendasite.ical", "agendasite.opendata", "agendasite.sitemap")
+
+
+@dataclass(slots=True)
+class SiteMemo:
+    """The site-level pages of the last build: the digest of their inputs, their addresses and ids."""
+
+    key: bytes
+    front: list[tuple[str, str]]  # (output path, source) of the pages before the meetings' (front page)
+    rest: list[tuple[str, str]]  # and after them (payer pages, 404)
+    anchors: dict[str, str]  # page path -> its ids, for the link check
+
+
+def lean_possible(config: Config, planners: tuple, finishers: list, states: dict[str, MeetingState],
+                  site: Site) -> bool:
+    """Whether the site-level outputs can be made from the summaries alone (see the module's text)."""
+    if finishers or config.base_url or any(p.__module__ not in BASE_URL_PLANNERS for p in planners):
+        return False
+    templates = Path(config.templates_dir)
+    if any((templates / name).exists() for name in SUMMARY_TEMPLATES):
+        return False
+    return all(getattr(states.get(m.slug), "summary", None) is not None for m in site.meetings)
+
+
+def site_step(site: Site, states: dict[str, MeetingState], render_key: bytes, memo: SiteMemo | None,
+              kept: dict[str, bytes], entries_of: Callable[[str, SiteSummary], list[PayerEntry]],
+              render: Callable[[PagePlan], str], put: Callable[[str, bytes], None], keep: Callable[[str], bool],
+              links: list[SiteLink], diags: Diagnostics) -> tuple[int, dict[str, bytes], SiteMemo]:
+    """Check, and render or keep, the site-level pages; returns their count, their digests and the memo."""
+    summaries: list[SiteSummary] = [states[m.slug].summary for m in site.meetings]  # type: ignore[misc]
+    key = combine(render_key, site.today.isoformat(), tuple(s.digest for s in summaries))
+    outputs: dict[str, bytes] = {}
+    if memo is not None and memo.key == key and all(path in kept and path in memo.anchors
+                                                    for path, _ in memo.front + memo.rest) \
+            and all(keep(path) for path, _ in memo.front + memo.rest):
+        for path, _ in memo.front + memo.rest:  # the same inputs: the published pages stay
+            outputs[path] = kept[path]
+        memo = SiteMemo(key, memo.front, memo.rest, memo.anchors)
+    else:
+        payers = payers_from(e for m in site.meetings for e in entries_of(m.slug, states[m.slug].summary))
+        front, rest = plan_site_pages(site, payers)
+        memo = SiteMemo(key, page_entries(front), page_entries(rest), {})
+        for page in front + rest:
+            try:
+                text = render(page)
+            except TemplateError as exc:  # a site template with a mistake: its file and line
+                report_template_error(exc, page, diags)
+                continue
+            memo.anchors[page.path] = "".join(f' id="{i}"' for i in ID_ATTRIBUTE.findall(text))
+            data = text.encode("utf-8")
+            outputs[page.path] = digest(data)
+            put(page.path, data)
+    pages = memo.front + [e for s in summaries for e in s.pages] + memo.rest
+    check_unique_entries(pages + [e for s in summaries for e in s.files], diags)
+    every = {path: text for s in states.values() for path, text in s.anchors.items()}
+    every.update(memo.anchors)
+    check_site_links(links, every, {path for s in summaries for path, _ in s.files}, diags)
+    return len(memo.front) + len(memo.rest), outputs, memo
