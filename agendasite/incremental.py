@@ -2,8 +2,9 @@
 
 Dependencies, explicitly: a meeting's pages and files depend on the files in its folder, the
 content files outside meeting folders (data/), the configuration, the templates, agendasite's own
-code and the library versions. Site-level pages (front page, 404, extension outputs) are rendered
-on every build: they are few and list meetings only. A meeting whose inputs are unchanged is not
+code and the library versions. Site-level pages (front page, payer pages, 404, extension outputs)
+are made from small per-meeting summaries and rendered only when those or the templates changed
+(sitewide.py), unless a finisher or base_url's outputs need the whole parsed archive. A meeting whose inputs are unchanged is not
 parsed at all: its published files are hard-linked into the staging folder, which is then swapped
 in as before (write.py), so readers never see a half-written site.
 """
@@ -13,27 +14,22 @@ from __future__ import annotations
 import os
 import re
 import sys
-import time
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from .cache import (PACKAGE_DIR, FastRecord, StatTable, combine, digest, environment_key, fast_key, hash_table,
                     options_key, output_stamp, read_pickle, resolve_cache_dir, scan_once, state_dir, write_pickle)
-from jinja2 import TemplateError
+from jinja2 import FileSystemBytecodeCache
 
 from .load import DATA_DIR, load_site
-from .outputs import check_unique_outputs, report_template_error
-from .sitelinks import _ID as ID_ATTRIBUTE
-from .sitelinks import LinkCollector, check_site_links, resolve_file_links
+from .sitelinks import LinkCollector
 from .model import Config, Meeting, Site
-from .parallel import (SUMMARIES, Job, MeetingState, fast_pickling, load_parsed, payer_entries_of, process_all,
-                       worker_count)
-from .plan import plan_site
+from .parallel import SUMMARIES, Job, MeetingState, fast_pickling, payer_entries_of, process_all, worker_count
 from .progress import Progress, silent
 from .render import make_environment, today_from_env
 from .publish import apply_in_place, link_all
-from .sitewide import SiteMemo, lean_possible, site_step
+from .sitewide import SiteMemo, full_step, lean_possible, site_step
 from .write import StagingDir
 
 if TYPE_CHECKING:
@@ -130,6 +126,8 @@ def run(options: BuildOptions, result: BuildResult, config: Config, gettext) -> 
         and not applying.exists() else None
     reusable = previous.meetings if previous and previous.render_key == render_key else {}
     env = make_environment(config)
+    (cache / "templates").mkdir(parents=True, exist_ok=True)  # compiled templates (checked against their source)
+    env.bytecode_cache = FileSystemBytecodeCache(str(cache / "templates"))
     today = today_from_env(options.environ)
     staging = StagingDir(output)
     states: dict[str, MeetingState] = {}
@@ -195,8 +193,10 @@ def run(options: BuildOptions, result: BuildResult, config: Config, gettext) -> 
             count, site_outputs, memo = site_step(site, states, render_key, getattr(previous, "site_memo", None),
                                                   kept_site, entries_of, render, put, keep, links.links, diags)
         else:
-            full, count, files = _full_step(site, job, env, staging, output, kept_site, site_outputs, states,
-                                            links.links, diags)
+            def put_full(rel: str, data: bytes) -> None:
+                _put(staging, output, rel, data, kept_site, site_outputs, link)
+
+            full, count, files = full_step(site, job, env, put_full, states, links.links, diags)
             result.site = full
         if diags.has_errors:
             staging.discard()
@@ -274,56 +274,6 @@ def _keep(staging: StagingDir, output: Path, rel: str, link: bool) -> bool:
         return True
     except OSError:
         return False
-
-
-def _full_step(site: Site, job: Job, env, staging: StagingDir, output: Path, kept_site: dict[str, bytes],
-               site_outputs: dict[str, bytes], states: dict[str, MeetingState], links: list, diags
-               ) -> tuple[Site, int, list]:
-    """Site-level pages and planners from the whole parsed archive; returns it, the page count, the files."""
-    from . import pipeline
-
-    config = site.config
-    full = _full_site(site, job)  # site-level pages and planners (payers, feeds, open data) read it all
-    all_pages, all_files = plan_site(full)
-    for planner in pipeline.OUTPUT_PLANNERS:
-        all_files.extend(planner(full))
-    all_files = [replace(f, data=resolve_file_links(f.data, config.base_url)) if f.data else f
-                 for f in all_files]
-    check_unique_outputs(all_pages, all_files, diags)
-    under_meeting = tuple(m.url for m in site.meetings)
-    pages = [p for p in all_pages if not p.url.startswith(under_meeting)]
-    meeting_files = {f.path for f in all_files if f.path.startswith(under_meeting)}
-    files = [f for f in all_files if f.path not in meeting_files or not _planned_by_meeting(f, states)]
-    texts: dict[str, str] = {}
-    for page in pages:
-        try:
-            texts[page.path] = pipeline.render_text(env, page, full, config)
-        except TemplateError as exc:  # a site template with a mistake: its file and line
-            report_template_error(exc, page, diags)
-            continue
-        _put(staging, output, page.path, texts[page.path].encode("utf-8"), kept_site, site_outputs,
-             job.link_unchanged)
-    anchors = {path: text for s in states.values() for path, text in s.anchors.items()}
-    anchors.update((path, "".join(f' id="{i}"' for i in ID_ATTRIBUTE.findall(text))) for path, text in texts.items())
-    check_site_links(links, anchors, {f.path for f in all_files}, diags)
-    return full, len(pages), files
-
-
-def _full_site(site: Site, job: Job) -> Site:
-    """The site with every meeting complete (for output planners and finishers), from the parse cache."""
-    meetings = []
-    for meeting in site.meetings:
-        full = load_parsed(job, meeting.slug)[0]
-        assert full is not None, meeting.slug
-        meetings.append(full)
-    return replace(site, meetings=tuple(meetings))
-
-
-def _planned_by_meeting(plan, states: dict[str, MeetingState]) -> bool:
-    """Whether a worker already wrote this file (a meeting's CSV or annex file, not a planner's output)."""
-    meeting = plan.path.split("/", 1)[0]
-    state = states.get(meeting)
-    return state is not None and plan.path in state.outputs
 
 
 def _prune(parsed: Path, keep: set[str]) -> None:

@@ -16,7 +16,7 @@ incremental build loads the whole parsed archive back as before (incremental.py)
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Callable
 
@@ -25,13 +25,12 @@ from jinja2 import TemplateError
 from .cache import combine, digest
 from .diagnostics import Diagnostics
 from .model import Config, Site
-from .outputs import check_unique_entries, page_entries, report_template_error
-from .parallel import MeetingState, SiteSummary
+from .outputs import check_unique_entries, check_unique_outputs, page_entries, report_template_error
+from .parallel import Job, MeetingState, SiteSummary, load_parsed
 from .payers import PayerEntry, payers_from
-from .plan import PagePlan, plan_site_pages
+from .plan import FilePlan, PagePlan, plan_site, plan_site_pages
 from .sitelinks import _ID as ID_ATTRIBUTE
-from .sitelinks import SiteLink, check_site_links
-from .write import StagingDir
+from .sitelinks import SiteLink, check_site_links, resolve_file_links
 
 # The templates that receive light meetings and summarised payer entries: overridden by the site, they
 # might read more of them, so the lean step is then not used.
@@ -95,3 +94,51 @@ def site_step(site: Site, states: dict[str, MeetingState], render_key: bytes, me
     every.update(memo.anchors)
     check_site_links(links, every, {path for s in summaries for path, _ in s.files}, diags)
     return len(memo.front) + len(memo.rest), outputs, memo
+
+
+def full_step(site: Site, job: Job, env, put: Callable[[str, bytes], None], states: dict[str, MeetingState],
+              links: list[SiteLink], diags: Diagnostics) -> tuple[Site, int, list[FilePlan]]:
+    """Site-level pages and planners from the whole parsed archive; returns it, the page count, the files."""
+    from . import pipeline
+
+    config = site.config
+    full = full_site(site, job)  # site-level pages and planners (payers, feeds, open data) read it all
+    all_pages, all_files = plan_site(full)
+    for planner in pipeline.OUTPUT_PLANNERS:
+        all_files.extend(planner(full))
+    all_files = [replace(f, data=resolve_file_links(f.data, config.base_url)) if f.data else f
+                 for f in all_files]
+    check_unique_outputs(all_pages, all_files, diags)
+    under_meeting = tuple(m.url for m in site.meetings)
+    pages = [p for p in all_pages if not p.url.startswith(under_meeting)]
+    meeting_files = {f.path for f in all_files if f.path.startswith(under_meeting)}
+    files = [f for f in all_files if f.path not in meeting_files or not planned_by_meeting(f, states)]
+    texts: dict[str, str] = {}
+    for page in pages:
+        try:
+            texts[page.path] = pipeline.render_text(env, page, full, config)
+        except TemplateError as exc:  # a site template with a mistake: its file and line
+            report_template_error(exc, page, diags)
+            continue
+        put(page.path, texts[page.path].encode("utf-8"))
+    anchors = {path: text for s in states.values() for path, text in s.anchors.items()}
+    anchors.update((path, "".join(f' id="{i}"' for i in ID_ATTRIBUTE.findall(text))) for path, text in texts.items())
+    check_site_links(links, anchors, {f.path for f in all_files}, diags)
+    return full, len(pages), files
+
+
+def full_site(site: Site, job: Job) -> Site:
+    """The site with every meeting complete (for output planners and finishers), from the parse cache."""
+    meetings = []
+    for meeting in site.meetings:
+        full = load_parsed(job, meeting.slug)[0]
+        assert full is not None, meeting.slug
+        meetings.append(full)
+    return replace(site, meetings=tuple(meetings))
+
+
+def planned_by_meeting(plan, states: dict[str, MeetingState]) -> bool:
+    """Whether a worker already wrote this file (a meeting's CSV or annex file, not a planner's output)."""
+    meeting = plan.path.split("/", 1)[0]
+    state = states.get(meeting)
+    return state is not None and plan.path in state.outputs

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from agendasite import incremental, pipeline
+from agendasite import incremental, pipeline, sitewide
 
 from .test_incremental import EDITS, _assert_same_as_clean, _build, _corpus_module, _edit_data_file, _tree
 
@@ -52,7 +52,7 @@ def _no_archive(monkeypatch: pytest.MonkeyPatch) -> None:
     def refuse(*args) -> None:
         raise AssertionError("the incremental build loaded the whole parsed archive")
 
-    monkeypatch.setattr(incremental, "_full_site", refuse)
+    monkeypatch.setattr(sitewide, "full_site", refuse)
 
 
 def _rendered(monkeypatch: pytest.MonkeyPatch) -> list[str]:
