@@ -70,7 +70,7 @@ class BuildResult:
     pages: int = 0
     files: int = 0
     seconds: float = 0.0
-    site: Site | None = None
+    site: Site | None = None  # after an incremental build from summaries (sitewide.py): meetings without sections
 
 
 def build(options: BuildOptions) -> BuildResult:
