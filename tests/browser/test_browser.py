@@ -231,8 +231,9 @@ def test_focus_is_visible_and_skip_link_leads_to_main(page, site_url: str):
     assert title.evaluate("e => e === document.activeElement")
     assert title.evaluate("e => getComputedStyle(e).outlineColor") == "rgb(255, 255, 255)"
     page.keyboard.press("Shift+Tab")
+    page.wait_for_function("document.activeElement && document.activeElement.classList.contains('skip-link')")
     page.keyboard.press("Enter")
-    assert page.url.endswith("#main")
+    page.wait_for_url(re.compile(r".*#main$"), timeout=5000)  # a same-page navigation: wait, do not race it
     page.keyboard.press("Tab")
     focused = page.evaluate("document.activeElement.closest('main') !== null")
     assert focused, "after the skip link, the next Tab lands in the main content"
