@@ -236,8 +236,16 @@ def options_key(output_override: Path | None, strict: bool) -> tuple:
 
 def unchanged_summary(config_path: Path, output_override: Path | None, strict: bool,
                       cache_dir: Path | None, environ: dict[str, str]) -> dict | None:
-    """The last build's summary when nothing changed since; cheap (no Jinja, markdown-it or Babel)."""
+    """The last build's result fields when nothing changed since: counts, output_dir (a Path) and its
+    diagnostics (Diagnostic objects); cheap (no Jinja, markdown-it or Babel)."""
+    from .diagnostics import Diagnostic
+
     cache = resolve_cache_dir(config_path, cache_dir, environ)
     key = fast_key(config_path, options_key(output_override, strict), environ)
     record = unchanged_since_last_build(state_dir(cache, config_path, output_override), key)
-    return record.summary if record else None
+    if record is None:
+        return None
+    fields = dict(record.summary)
+    fields["output_dir"] = Path(fields["output_dir"])
+    fields["diagnostics"] = [Diagnostic(*d) for d in fields["diagnostics"]]
+    return fields

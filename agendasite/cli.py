@@ -10,7 +10,7 @@ from pathlib import Path
 from types import SimpleNamespace
 
 from .cache import unchanged_summary
-from .diagnostics import Diagnostic, Diagnostics, format_diagnostic
+from .diagnostics import Diagnostics, format_diagnostic
 from .progress import for_stream
 
 
@@ -45,10 +45,8 @@ def _unchanged(args: argparse.Namespace) -> SimpleNamespace | None:
     summary = unchanged_summary(args.config, args.out, args.strict, args.cache_dir, dict(os.environ))
     if summary is None:
         return None
-    counts = {k: summary[k] for k in ("meetings", "items", "annexes", "pages", "files")}
-    return SimpleNamespace(diagnostics=Diagnostics([Diagnostic(*d) for d in summary["diagnostics"]]), ok=True,
-                           output_dir=Path(summary["output_dir"]), seconds=time.perf_counter() - started,
-                           **counts)
+    diagnostics = Diagnostics(summary.pop("diagnostics"))
+    return SimpleNamespace(diagnostics=diagnostics, ok=True, seconds=time.perf_counter() - started, **summary)
 
 
 COMMANDS = ("build", "serve", "new", "reference")

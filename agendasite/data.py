@@ -145,7 +145,7 @@ def _read_csv(path: Path, key: str, value: str, diags: Diagnostics, path_rel: st
         if not any(cell.strip() for cell in cells):
             continue
         if len(cells) != 2:
-            diags.error(path_rel, number, f"the row has {len(cells)} cells, not 2", f"write it as 'name;number'")
+            diags.error(path_rel, number, f"the row has {len(cells)} cells, not 2", "write it as 'name;number'")
             ok = False
             continue
         name, raw = cells[0].strip(), cells[1].strip()

@@ -244,7 +244,6 @@ def compute_distribution(record: Record, rel: str, ctx) -> FundingAnnex | None:
     default_labels = {"key": _("Population") if kind == "population" else _("Weight"), "share": _("Share in per cent"),
                       "amount": f"{_('Amount')} ({unit_label})"}
     columns = tuple(Column(labels.get(c) or default_labels[c], kind=c) for c in columns_wanted)
-    per_row: dict[str, list[Figure]] = {}
     amount_fig, share_fig, key_fig = {}, {}, {}
     stated_of = lambda k: (stated.get(k) or {}) if stated else {}  # noqa: E731
     for (name, weight, _l), amount, share in zip(rows, amounts, shares):

@@ -24,7 +24,3 @@ def load_translations(language: str) -> Translations:
     buf.seek(0)
     return Translations(fp=buf)
 
-
-def available_languages() -> list[str]:
-    """Languages with a catalog."""
-    return sorted(p.stem for p in LOCALE_DIR.glob("*.po"))

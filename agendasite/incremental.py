@@ -24,13 +24,13 @@ from jinja2 import FileSystemBytecodeCache
 
 from .load import DATA_DIR, load_site
 from .sitelinks import LinkCollector
-from .model import Config, Meeting, Site
+from .model import Config, Meeting
 from .parallel import SUMMARIES, Job, MeetingState, fast_pickling, payer_entries_of, process_all, worker_count
 from .progress import Progress, silent
 from .render import make_environment, today_from_env
 from .publish import apply_in_place, link_all
 from .sitewide import SiteMemo, full_step, lean_possible, site_step
-from .write import StagingDir
+from .write import StagingDir, asset_files
 
 if TYPE_CHECKING:
     from .pipeline import BuildOptions, BuildResult
@@ -205,11 +205,8 @@ def run(options: BuildOptions, result: BuildResult, config: Config, gettext) -> 
             data = f.data if f.data is not None else Path(f.copy_from).read_bytes() if f.copy_from else None
             if data is not None:
                 _put(staging, output, f.path, data, kept_site, site_outputs, link)
-        static = PACKAGE_DIR / "static"  # the assets, as pipeline._write_assets copies them
-        for path in sorted(static.rglob("*")):
-            if path.is_file():
-                _put(staging, output, f"assets/{path.relative_to(static).as_posix()}", path.read_bytes(),
-                     kept_site, site_outputs, link)
+        for rel, path in asset_files():
+            _put(staging, output, rel, path.read_bytes(), kept_site, site_outputs, link)
         progress.done(count + len(files))
         progress.phase("finish")
         for finisher in finishers:

@@ -15,7 +15,7 @@ from .sanitize import ENV_KEY
 from .sitelinks import LinkCollector
 from .markdown import RenderContext, Rendered, make_parser, render_document, slugify
 from .outline import outline_headings
-from .model import Annex, Config, Item, Meeting, Section, Site, SubSection
+from .model import Annex, Config, Item, Meeting, Section, Site
 from .schema import ItemNumber, Record, check
 from .schemas import ANNEX_PAGE, ITEM, MEETING
 from .source import SourceError, SourceFile, read_source

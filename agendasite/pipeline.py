@@ -13,7 +13,7 @@ from jinja2 import TemplateError
 
 from .config import load_config
 from .cache import forget_scan, unchanged_summary
-from .diagnostics import Diagnostic, Diagnostics
+from .diagnostics import Diagnostics
 from .feeds import plan_feeds
 from .handbook import finish_handbook
 from .ical import plan_calendars
@@ -29,7 +29,7 @@ from .plan import FilePlan, PagePlan, plan_site
 from .render import make_environment, relative_url, render_page, today_from_env
 from .sitelinks import LinkCollector, check_site_links, resolve_file_links, resolve_site_links
 from .outputs import check_unique_outputs, report_template_error, source_of
-from .write import StagingDir
+from .write import StagingDir, asset_files
 
 # Extension points, in order. A planner adds files computed from the model (feeds, JSON, ...);
 # a finisher runs on the complete staged site before it is published (e.g. a search indexer).
@@ -175,19 +175,16 @@ def _unchanged(options: BuildOptions, result: BuildResult) -> bool:
                                 options.environ)
     if summary is None:
         return False
-    result.diagnostics.items.extend(Diagnostic(*d) for d in summary["diagnostics"])
-    for name in ("meetings", "items", "annexes", "pages", "files"):
-        setattr(result, name, summary[name])
-    result.output_dir = Path(summary["output_dir"])
+    result.diagnostics.items.extend(summary.pop("diagnostics"))
+    for name, value in summary.items():
+        setattr(result, name, value)
     result.ok = True
     return True
 
 
 def _write_assets(staging: StagingDir) -> None:
-    static = Path(__file__).parent / "static"
-    for path in sorted(static.rglob("*")):
-        if path.is_file():
-            staging.copy(f"assets/{path.relative_to(static).as_posix()}", path)
+    for rel, path in asset_files():
+        staging.copy(rel, path)
 
 
 def _url_function(page_url: str, config):

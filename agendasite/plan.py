@@ -90,11 +90,6 @@ def reading_order(item: Item) -> list[tuple[SubSection, bool]]:
     return [(s, s is decision) for s in subs]
 
 
-def meeting_heading(meeting: Meeting) -> str:
-    """The name of a meeting in lists and crumbs: body and date."""
-    return f"{meeting.body} {meeting.date.iso()}"
-
-
 def _plan_meeting(meeting: Meeting, home: Crumb) -> list[PagePlan]:
     crumbs = (home,)
     meeting_crumb = Crumb(meeting.body, meeting.url, meeting)
@@ -144,8 +139,3 @@ def _files_of_annex(annex: Annex, locale: str) -> list[FilePlan]:
         if table.csv_name:
             out.append(FilePlan(f"{annex.url}{table.csv_name}", table_csv(table, locale)))
     return out
-
-
-def annexes_of(meeting: Meeting) -> list[tuple[Item, tuple[Annex, ...]]]:
-    """Annexes grouped by item, for the annex index."""
-    return [(item, item.annexes) for item in meeting.items if item.annexes]

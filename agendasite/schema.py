@@ -11,7 +11,7 @@ import difflib
 import re
 from dataclasses import dataclass, field
 from decimal import Decimal
-from typing import Any, Callable
+from typing import Any
 
 from .diagnostics import Diagnostics
 from .numbers import NumberFormatError, parse_number
@@ -351,5 +351,3 @@ def _fmt_default(value: Any) -> str:
         return str(value)
     return str(value)
 
-
-Converter = Callable[[YText, Field, Diagnostics, str], Any]

@@ -111,9 +111,8 @@ def compute_table(header: list[RawCell], aligns: list[str | None], rows: list[li
                 continue
             row_kinds.append("number")
             row_values.append(value)
-            if c > 0 or True:
-                decimals_col[c] = max(decimals_col[c], decimals_of(bare, ctx.locale))
-                numbers_in_col[c] += 1
+            decimals_col[c] = max(decimals_col[c], decimals_of(bare, ctx.locale))
+            numbers_in_col[c] += 1
         kinds.append(row_kinds)
         values.append(row_values)
         stated.append(row_stated)

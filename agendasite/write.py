@@ -9,6 +9,14 @@ import tempfile
 from pathlib import Path
 
 
+STATIC_DIR = Path(__file__).parent / "static"
+
+
+def asset_files() -> list[tuple[str, Path]]:
+    """The built-in assets (style sheet, icon) as (path in the site, source file), in a stable order."""
+    return [(f"assets/{p.relative_to(STATIC_DIR).as_posix()}", p) for p in sorted(STATIC_DIR.rglob("*")) if p.is_file()]
+
+
 class StagingDir:
     """A temporary folder beside the output; `publish()` swaps it in, `discard()` removes it."""
 
