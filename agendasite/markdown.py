@@ -4,18 +4,26 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Callable
 
 from markdown_it import MarkdownIt
 from markdown_it.token import Token
 from mdit_py_plugins.anchors import anchors_plugin
 
 from .diagnostics import Diagnostics
+from .model import SubSection, Table
+from .pipetable import TOKEN as PIPE_TABLE
+from .pipetable import cell_html, pipe_table_plugin
 from .sanitize import ENV_KEY, sanitize_plugin
 from .sitelinks import LinkCollector, links_plugin
-from .model import SubSection, Table
-from .tables import RawCell, TableContext, compute_table, render_table_html, split_caption
+from .tables import (
+    RawCell,
+    TableContext,
+    compute_table,
+    render_table_html,
+    split_caption,
+)
 
 _TRANSLIT = str.maketrans({"æ": "ae", "ø": "o", "å": "a", "Æ": "ae", "Ø": "o", "Å": "a", "ß": "ss"})
 
@@ -36,7 +44,8 @@ def make_parser() -> MarkdownIt:
     md.enable(["table", "strikethrough"])
     anchors_plugin(md, min_level=2, max_level=4, slug_func=slugify)
     links_plugin(md)  # editors' links to other pages -> site addresses (sitelinks.py)
-    sanitize_plugin(md)  # raw HTML through the allow-list, last (sanitize.py)
+    sanitize_plugin(md)  # raw HTML through the allow-list (sanitize.py)
+    pipe_table_plugin(md)  # tables as one token each (pipetable.py); its fold step is the last core rule
     return md
 
 
@@ -83,7 +92,7 @@ def _compute_tables(md: MarkdownIt, tokens: list[Token], ctx: RenderContext) -> 
     heading = ""  # the nearest heading above, which names a table without a caption
     while i < len(tokens):
         tok = tokens[i]
-        if tok.type != "table_open":
+        if tok.type != PIPE_TABLE:
             if tok.type == "inline" and i > 0 and tokens[i - 1].type == "heading_open":
                 heading = inline_text(tok)
             out.append(tok)
@@ -97,35 +106,11 @@ def _compute_tables(md: MarkdownIt, tokens: list[Token], ctx: RenderContext) -> 
                 caption_md = md.parseInline(cap)
                 caption_html = md.renderer.render(caption_md, md.options, {})
                 del out[-3:]
-        header: list[RawCell] = []
-        rows: list[list[RawCell]] = []
-        aligns: list[str | None] = []
-        current: list[RawCell] | None = None
-        in_head = False
-        row_line = 0
-        j = i + 1
-        while tokens[j].type != "table_close":
-            t = tokens[j]
-            if t.type == "thead_open":
-                in_head = True
-            elif t.type == "thead_close":
-                in_head = False
-            elif t.type == "tr_open":
-                current = []
-                row_line = (t.map[0] if t.map else 0) + 1 + ctx.line_offset
-            elif t.type == "tr_close":
-                if in_head:
-                    header = current or []
-                else:
-                    rows.append(current or [])
-            elif t.type in ("th_open", "td_open"):
-                if in_head:
-                    style = t.attrGet("style") or ""
-                    aligns.append("right" if "right" in str(style) else None)
-            elif t.type == "inline" and current is not None:
-                html = md.renderer.renderInline(t.children or [], md.options, {})
-                current.append(RawCell(t.content, html, row_line))
-            j += 1
+        aligns = ["right" if a == "right" else None for a in tok.meta["aligns"]]
+        cells = [[RawCell(text, cell_html(md, tok, r, c, {}), row_line + 1 + ctx.line_offset)
+                  for c, text in enumerate(texts)]
+                 for r, (row_line, texts) in enumerate(tok.meta["rows"])]
+        header, rows = cells[0], cells[1:]
         table_line = (tok.map[0] if tok.map else 0) + 1 + ctx.line_offset
         table = compute_table(header, aligns, rows, caption_html, caption_text, table_line, len(tables) + 1,
                               TableContext(ctx.path, ctx.locale, ctx.diags, ctx.gettext))
@@ -134,7 +119,7 @@ def _compute_tables(md: MarkdownIt, tokens: list[Token], ctx: RenderContext) -> 
         csv_url = f"{ctx.csv_base}{table.csv_name}" if table.csv_name else None
         html_tok.content = render_table_html(table, ctx.gettext, csv_url, len(tables), heading)
         out.append(html_tok)
-        i = j + 1
+        i += 1
     return out, tables
 
 
@@ -150,9 +135,12 @@ def render_document(md: MarkdownIt, text: str, ctx: RenderContext,
     start = 0
     heading = anchor = ""
     plain: list[str] = []
+    parts: list[str] = []  # the whole document's HTML, rendered once, piece by piece
+    nested = False  # an h2 inside a list or quote: render the whole document again (the pieces are not exact)
 
     def flush(end: int) -> None:
         body = md.renderer.render(tokens[start:end], md.options, env)
+        parts.append(body)
         if heading or body.strip():
             subsections.append(SubSection(heading, anchor, body))
 
@@ -163,6 +151,8 @@ def render_document(md: MarkdownIt, text: str, ctx: RenderContext,
             plain.append(inline_text(tok))
         if tok.type == "heading_open" and tok.tag == "h2":
             flush(k)
+            nested = nested or tok.level != 0
+            parts.append(md.renderer.render(tokens[k:k + 3], md.options, env))
             heading = inline_text(tokens[k + 1])
             anchor = str(tok.attrGet("id") or slugify(heading))
             start = k + 3
@@ -170,5 +160,6 @@ def render_document(md: MarkdownIt, text: str, ctx: RenderContext,
             continue
         k += 1
     flush(len(tokens))
-    html = md.renderer.render(tokens, md.options, env)
+    # Top-level pieces join to the whole (the renderer looks across a piece's edge only inside lists).
+    html = md.renderer.render(tokens, md.options, env) if nested else "".join(parts)
     return Rendered(html, tuple(subsections), tuple(tables), " ".join(p for p in plain if p))
