@@ -17,6 +17,7 @@ import shutil
 import statistics
 import subprocess
 import sys
+import time
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -77,7 +78,31 @@ def repeated(label: str, n: int, items: int, repeat: int, prepare, cmd: list[str
     return row
 
 
-def bench(n: int, repeat: int, work: Path, mkdocs_cap: int, mkdocs_row: Row | None, skip_mkdocs: bool,
+class Trash:
+    """Outputs of earlier runs, moved aside (a rename) instead of deleted, and deleted after the whole run.
+
+    On this machine's ext4 (no journal), creating files within about a minute of deleting many files is
+    3 to 5 times slower (the kernel's `recently_deleted` check during inode allocation), which made every
+    cold build after a `rm -rf` of the previous output pay seconds of system time, whichever tool it was.
+    """
+
+    def __init__(self, work: Path) -> None:
+        self.folder = work / ".trash"
+        self.count = 0
+
+    def clear(self, *paths: Path) -> None:
+        """Move each existing path out of the way (same file system: a rename, no deletion)."""
+        self.folder.mkdir(parents=True, exist_ok=True)
+        for path in paths:
+            if path.exists():
+                self.count += 1
+                os.replace(path, self.folder / f"{self.count}-{path.name}")
+
+    def empty(self) -> None:
+        shutil.rmtree(self.folder, ignore_errors=True)
+
+
+def bench(n: int, repeat: int, work: Path, trash: Trash, mkdocs_cap: int, mkdocs_row: Row | None, skip_mkdocs: bool,
           base_url: str | None, reference_limit: int) -> list[Row]:
     """All cases for one corpus size."""
     meetings = corpus.generate(n)
@@ -95,40 +120,48 @@ def bench(n: int, repeat: int, work: Path, mkdocs_cap: int, mkdocs_row: Row | No
                             + '</p>{% endblock %}\n', encoding="utf-8")
 
     def fresh(k: int) -> None:
-        shutil.rmtree(ours / "site", ignore_errors=True)
-        shutil.rmtree(ours / ".cache", ignore_errors=True)
+        trash.clear(ours / "site", ours / ".cache")
 
     def edit_item(k: int) -> None:
         with open(edited, "a", encoding="utf-8") as fh:
             fh.write(f"\nRettelse nr. {k + 1}: teksten er præciseret.\n")
 
     set_template(0)
+    trash.clear(ours / "site", ours / ".cache", hugo / "public", hugo / "resources", work / "floor-out")
+    _settle()
     rows = [repeated("agendasite cold (fresh cache)", n, n, repeat, fresh, build, ours)]
     rows.append(repeated("agendasite no-change rebuild", n, n, repeat, lambda k: None, build, ours))
     rows.append(repeated("agendasite one item edited", n, n, repeat, edit_item, build, ours))
-    rows.append(repeated("agendasite one template edited", n, n, repeat, lambda k: set_template(k + 1), build, ours))
     if n <= reference_limit:
         rows.append(repeated("agendasite cold, 1 process, no cache", n, n, repeat, fresh,
                              build + ["--no-cache", "--jobs", "1"], ours))
-
-    def hugo_fresh(k: int) -> None:
-        for name in ("public", "resources"):
-            shutil.rmtree(hugo / name, ignore_errors=True)
+        fresh(0)
+        measure(build, ours)  # the site and cache again, for the template edit below (not reported)
 
     hugo_bin = _hugo_binary()
-    rows.append(repeated("Hugo cold", n, n, repeat, hugo_fresh, [hugo_bin, "--quiet", "--ignoreCache", "-d", "public"],
-                         hugo))
+    rows.append(repeated("Hugo cold", n, n, repeat, lambda k: trash.clear(hugo / "public", hugo / "resources"),
+                         [hugo_bin, "--quiet", "--ignoreCache", "-d", "public"], hugo))
     floor_out = work / "floor-out"
-    rows.append(repeated("floor (1 process)", n, n, repeat, lambda k: shutil.rmtree(floor_out, ignore_errors=True),
+    rows.append(repeated("floor (1 process)", n, n, repeat, lambda k: trash.clear(floor_out),
                          [sys.executable, str(HERE / "floor.py"), str(ours / "content"), str(floor_out)], ours))
+    # Last of our cases: a template edit swaps in a new output folder and deletes the old one (in the
+    # background), which would slow whatever creates files next (see Trash).
+    rows.append(repeated("agendasite one template edited", n, n, repeat, lambda k: set_template(k + 1), build, ours))
     if not skip_mkdocs:
         if mkdocs_row is None:
             docs, pages = corpus.write_mkdocs(meetings, work / "mkdocs", mkdocs_cap)
+            _settle()
             mkdocs_row = repeated(f"MkDocs-Material (capped: {pages} pages)", pages, pages, repeat,
-                                  lambda k: shutil.rmtree(docs / "site", ignore_errors=True),
+                                  lambda k: trash.clear(docs / "site"),
                                   [sys.executable, "-m", "mkdocs", "build", "-q", "-d", "site"], docs)
         rows.append(mkdocs_row)
     return rows
+
+
+def _settle(seconds: float = 60) -> None:
+    """Wait until deletions of earlier runs (ours in the background, the corpus rewrite) no longer slow
+    file creation (see Trash)."""
+    time.sleep(seconds)
 
 
 def _hugo_binary() -> str:
@@ -201,8 +234,9 @@ def main() -> None:
           f"load average {os.getloadavg()[0]:.2f}", flush=True)
     rows: list[Row] = []
     mkdocs_row = None
+    trash = Trash(args.work)
     for n in args.n or [1000]:
-        rows += bench(n, args.repeat, args.work / str(n), args.mkdocs_cap, mkdocs_row, args.skip_mkdocs,
+        rows += bench(n, args.repeat, args.work / str(n), trash, args.mkdocs_cap, mkdocs_row, args.skip_mkdocs,
                       args.base_url, args.reference_limit)
         mkdocs_row = next((r for r in rows if r.case.startswith("MkDocs")), None)
     print()
@@ -210,6 +244,7 @@ def main() -> None:
     print()
     print(targets(rows))
     print(f"\nload average at the end: {os.getloadavg()[0]:.2f}")
+    trash.empty()
 
 
 if __name__ == "__main__":
