@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import mimetypes
+import os
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable
@@ -39,13 +40,29 @@ class LoadContext:
     links: LinkCollector | None = None
     current: str = ""  # the file being read, named if an internal error happens
     number_lines: dict[str, int] = field(default_factory=dict)  # item file -> line of its 'number' key
+    real_dirs: dict[str, str] = field(default_factory=dict)  # folder -> its resolved path, once per build
 
     def rel(self, path: Path) -> str:
         """The path as shown in messages: relative to the working folder when possible."""
-        try:
-            return str(path.resolve().relative_to(self.cwd))
-        except ValueError:
-            return str(path)
+        under = _under(self.real(path), self.real_dir(self.cwd))
+        return str(path) if under is None else under
+
+    def real_dir(self, folder: Path | str) -> str:
+        """A folder with its links resolved (Path.resolve), looked up once: resolving cost a dozen system
+        calls a file, more than reading it."""
+        key = os.fspath(folder)
+        real = self.real_dirs.get(key)
+        if real is None:
+            real = self.real_dirs[key] = str(Path(key).resolve())
+        return real
+
+    def real(self, path: Path) -> str:
+        """What `str(path.resolve())` gives: a file that is not a link lies where its resolved folder is."""
+        text = os.fspath(path)
+        head, tail = os.path.split(text)
+        if tail in ("", ".", "..") or os.path.islink(text):
+            return str(Path(text).resolve())
+        return os.path.join(self.real_dir(head), tail)
 
 
 def load_site(config: Config, diags: Diagnostics, gettext: Callable[[str], str], today: dt.date,
@@ -109,7 +126,7 @@ def load_meeting(folder: Path, ctx: LoadContext) -> Meeting | None:
                         f"rename it to '{slugify(slug)}' (lower-case a-z, digits and '-')")
         return None
     meeting_path = folder / MEETING_FILE
-    if not _inside(meeting_path, ctx.content):
+    if not _inside(meeting_path, ctx.content, ctx):
         ctx.diags.error(rel_folder, None, "the meeting folder (or its meeting.md) is a link to a place outside "
                         "the content folder", "copy the meeting into content/ instead of linking to it")
         return None
@@ -199,7 +216,7 @@ def _check_gaps(seen: dict[ItemNumber, Item], sections: dict[int, tuple[str, int
 
 def load_item(path: Path, meeting_slug: str, ctx: LoadContext) -> Item | None:
     """Load one item file: front matter checked, body rendered, annexes resolved."""
-    if not _inside(path, ctx.content):
+    if not _inside(path, ctx.content, ctx):
         ctx.diags.error(ctx.rel(path.parent) + "/" + path.name, None,
                         "this file is a link to a file outside the content folder",
                         "copy the file into the meeting folder instead of linking to it")
@@ -235,12 +252,17 @@ def load_item(path: Path, meeting_slug: str, ctx: LoadContext) -> Item | None:
     )
 
 
-def _inside(path: Path, folder: Path) -> bool:
-    try:
-        path.resolve().relative_to(folder.resolve())
-        return True
-    except ValueError:
-        return False
+def _under(real: str, root: str) -> str | None:
+    """A resolved path relative to a resolved folder (as Path.relative_to writes it), None if outside."""
+    if real == root:
+        return "."
+    prefix = root if root.endswith(os.sep) else root + os.sep
+    return real[len(prefix):] if real.startswith(prefix) else None
+
+
+def _inside(path: Path, folder: Path, ctx: LoadContext) -> bool:
+    """Whether the file, its links followed, lies in the folder (links followed too)."""
+    return _under(ctx.real(path), ctx.real_dir(folder)) is not None
 
 
 def _load_annex(entry: Record, folder: Path, meeting_slug: str, item: SourceFile, ctx: LoadContext,
@@ -262,7 +284,7 @@ def _load_annex(entry: Record, folder: Path, meeting_slug: str, item: SourceFile
     raw = entry.get(kind)
     line = entry.line(kind)
     target = folder / raw
-    if Path(raw).is_absolute() or ".." in Path(raw).parts or not _inside(target, folder):
+    if Path(raw).is_absolute() or ".." in Path(raw).parts or not _inside(target, folder, ctx):
         ctx.diags.error(item.rel, line, f"the annex path '{raw}' points outside the meeting folder",
                         "annex files must lie in the meeting's folder, e.g. bilag/notat.pdf")
         return None

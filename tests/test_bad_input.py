@@ -127,6 +127,14 @@ CASES = [
          {ITEM: item("number: 1.1\ntitle: T\nannexes:\n  - title: Bilag 1\n    file: bilag/passwd.txt")},
          ITEM, 6, "the annex path 'bilag/passwd.txt' points outside the meeting folder",
          symlinks={f"{M}/bilag/passwd.txt": "site_config.yml"}),
+    Case("annex-folder-symlink-outside",
+         {ITEM: item("number: 1.1\ntitle: T\nannexes:\n  - title: Bilag 1\n    file: ekstern/notat.txt"),
+          "elsewhere/notat.txt": "fortroligt\n"},
+         ITEM, 6, "the annex path 'ekstern/notat.txt' points outside the meeting folder",
+         symlinks={f"{M}/ekstern": "elsewhere"}),
+    Case("meeting-symlink-outside", {"elsewhere/meeting.md": meeting()}, "elsewhere", None,
+         "the meeting folder (or its meeting.md) is a link to a place outside the content folder",
+         symlinks={"content/2030-02-01-linket": "elsewhere"}),
     Case("annex-two-kinds",
          {ITEM: item("number: 1.1\ntitle: T\nannexes:\n  - title: B\n    url: https://example.org/\n    page: b.md")},
          ITEM, 7, "the annex 'B' has both 'url' and 'page'"),
@@ -319,3 +327,19 @@ def test_a_partial_agenda_may_have_gaps(built_tiny):
     (site / MEETING).write_text(meeting("partial: true\n"), encoding="utf-8")
     result = run_build(Path("site_config.yml"), strict=True)
     assert result.ok and result.diagnostics.items == []
+
+
+def test_links_that_stay_inside_the_content_folder_are_followed(tiny_site: Path, monkeypatch: pytest.MonkeyPatch):
+    """The counterpart of the *-symlink-outside cases: a link to a file within content/ is read like the file."""
+    monkeypatch.chdir(tiny_site)
+    write(tiny_site, "content/_kladder/punkt.md", "---\nnumber: 1.3\ntitle: Lånt sag\nannexes:\n"
+                     "  - title: Notat\n    file: bilag/notat.txt\n---\nTekst fra kladden.\n")
+    write(tiny_site, f"{M}/originaler/notat.txt", "Notatets tekst.\n")
+    (tiny_site / M / "1-3-laant.md").symlink_to(tiny_site / "content/_kladder/punkt.md")
+    (tiny_site / M / "bilag").mkdir()
+    (tiny_site / M / "bilag/notat.txt").symlink_to(tiny_site / M / "originaler/notat.txt")
+    result = run_build(Path("site_config.yml"))
+    assert result.ok, result.diagnostics.sorted()
+    site = tiny_site / "site/2030-01-15-udvalget"
+    assert "Tekst fra kladden." in (site / "1-3-laant/index.html").read_text(encoding="utf-8")
+    assert (site / "bilag/notat.txt").read_text(encoding="utf-8") == "Notatets tekst.\n"
