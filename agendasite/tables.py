@@ -19,7 +19,7 @@ from typing import Callable
 
 from .diagnostics import Diagnostics
 from .model import Cell, Table
-from .numbers import NumberFormatError, decimals_of, format_number, parse_number
+from .numbers import NumberFormatError, decimals_of, format_number, number_or_none, parse_number
 
 _EMPTY = {"", "-", "–", "—"}
 _FORMULA = re.compile(r"^=(sum|rowsum)\b\s*(.*)$")
@@ -78,21 +78,26 @@ def compute_table(header: list[RawCell], aligns: list[str | None], rows: list[li
     kinds: list[list[str]] = []  # 'empty' | 'number' | 'sum' | 'rowsum' | 'text'
     values: list[list[Decimal | None]] = []
     stated: list[list[Decimal | None]] = []
+    bares: list[list[str]] = []  # each cell's text without emphasis
+    decimals: list[list[int]] = []  # the decimals a number cell is written with
     decimals_col = [0] * ncols
     numbers_in_col = [0] * ncols
+    locale = ctx.locale
     for r, row in enumerate(rows):
-        row_kinds, row_values, row_stated = [], [], []
+        row_kinds, row_values, row_stated, row_bares, row_decimals = [], [], [], [], []
         for c in range(ncols):
             cell = row[c]
             bare = _bare(cell.text)
-            m = _FORMULA.match(bare)
+            row_bares.append(bare)
+            row_decimals.append(0)
+            m = _FORMULA.match(bare) if bare[:1] == "=" else None
             if m:
                 row_kinds.append(m[1])
                 row_values.append(None)
                 stated_value = None
                 if m[2].strip():
                     try:
-                        stated_value = parse_number(_bare(m[2]), ctx.locale)
+                        stated_value = parse_number(_bare(m[2]), locale)
                     except NumberFormatError as exc:
                         ctx.diags.error(ctx.path, cell.line, f"the stated total after '={m[1]}' is not a number: {exc}",
                                         f"write it like this: ={m[1]} 561,5 (or just ={m[1]})")
@@ -103,19 +108,22 @@ def compute_table(header: list[RawCell], aligns: list[str | None], rows: list[li
                 row_kinds.append("empty")
                 row_values.append(None)
                 continue
-            try:
-                value = parse_number(bare, ctx.locale)
-            except NumberFormatError:
+            value = number_or_none(bare, locale)
+            if value is None:
                 row_kinds.append("text")
                 row_values.append(None)
                 continue
             row_kinds.append("number")
             row_values.append(value)
-            decimals_col[c] = max(decimals_col[c], decimals_of(bare, ctx.locale))
+            row_decimals[c] = written = decimals_of(bare, locale)
+            if written > decimals_col[c]:
+                decimals_col[c] = written
             numbers_in_col[c] += 1
         kinds.append(row_kinds)
         values.append(row_values)
         stated.append(row_stated)
+        bares.append(row_bares)
+        decimals.append(row_decimals)
 
     total_rows = {r for r in range(len(rows)) if "sum" in kinds[r]}
     numeric = []
@@ -216,24 +224,28 @@ def compute_table(header: list[RawCell], aligns: list[str | None], rows: list[li
     out_rows: list[tuple[Cell, ...]] = []
     for r, row in enumerate(rows):
         cells = []
+        row_kinds = kinds[r]
         for c in range(ncols):
             raw = row[c]
-            if (r, c) in computed_value:
+            kind = row_kinds[c]
+            if kind == "text" or kind == "empty":
+                cells.append(Cell(raw.html, bares[r][c]))
+            elif (r, c) in computed_value:
                 shown = shown_value[(r, c)]
-                text = format_number(shown, ctx.locale, cell_decimals[(r, c)])
+                text = format_number(shown, locale, cell_decimals[(r, c)])
                 html = escape(text)
                 if raw.text.strip().startswith("**"):
                     html = f"<strong>{html}</strong>"
                 cells.append(Cell(html, text, computed_value[(r, c)], True,
                                   shown if shown != computed_value[(r, c)] else None, note_of.get((r, c))))
-            elif kinds[r][c] == "number":
-                text = format_number(values[r][c], ctx.locale, decimals_of(_bare(raw.text), ctx.locale))
+            elif kind == "number":
+                text = format_number(values[r][c], locale, decimals[r][c])
                 html = escape(text)
                 if raw.text.strip().startswith("**"):
                     html = f"<strong>{html}</strong>"
                 cells.append(Cell(html, text, values[r][c]))
             else:
-                cells.append(Cell(raw.html, _bare(raw.text)))
+                cells.append(Cell(raw.html, bares[r][c]))
         out_rows.append(tuple(cells))
 
     has_computed = bool(computed_value)
