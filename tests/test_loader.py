@@ -28,6 +28,13 @@ def test_scalars_stay_text_so_numbers_and_times_survive():
     assert tree.get("flag").value == "no"
 
 
+def test_every_scalar_stays_text_whatever_yaml_would_make_of_it():
+    tree = parse_yaml("a:\nb: ~\nc: null\nd: 'null'\ne: \"\"\nf: no\ng: 0x1F\nh: 2024-01-01\ni: !!null x\n")
+    assert [(key.value, value.value, value.quoted) for key, value in tree.entries] == [
+        ("a", "", False), ("b", "~", False), ("c", "null", False), ("d", "null", True), ("e", "", True),
+        ("f", "no", False), ("g", "0x1F", False), ("h", "2024-01-01", False), ("i", "x", False)]
+
+
 def test_positions_are_one_based_with_offset():
     tree = parse_yaml("a: 1\nlist:\n  - x\n", line_offset=1)
     assert tree.get("a").pos.line == 2
