@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 from fractions import Fraction
-from math import floor
+from math import lcm
 from typing import Sequence
 
 
@@ -39,18 +39,33 @@ def distribute(total: Decimal, weights: Sequence[tuple[str, Decimal]], unit: Dec
         raise DistributionError("the rounding unit must be positive")
     if total < 0:
         raise DistributionError("the total is negative")
-    units_total = Fraction(total) / Fraction(unit)
-    if units_total.denominator != 1:
+    # Whole numbers throughout (Fractions cost a third of a millisecond a distribution): every exact share
+    # in units is units_num * scaled[i] / (units_den * whole), one denominator for all rows.
+    total_num, total_den = total.as_integer_ratio()
+    unit_num, unit_den = unit.as_integer_ratio()
+    units_num, units_den = total_num * unit_den, total_den * unit_num
+    if units_num % units_den:
         raise DistributionError(f"the total {total} is not a whole multiple of the rounding unit {unit}")
     if not weights:
         if total != 0:
             raise DistributionError("there is nobody to share the total among")
         return ()
-    exact = [share / Fraction(unit) for share in exact_shares(total, weights)]
-    base = [floor(e) for e in exact]
-    left = int(units_total) - sum(base)
-    order = sorted(range(len(weights)),
-                   key=lambda i: (-(exact[i] - base[i]), -weights[i][1], weights[i][0]))
+    if any(w < 0 for _, w in weights):
+        raise DistributionError("a weight is negative")
+    ratios = [w.as_integer_ratio() for _, w in weights]
+    common = lcm(*(den for _, den in ratios))
+    scaled = [num * (common // den) for num, den in ratios]
+    whole = sum(scaled)
+    if whole == 0 and total != 0:
+        raise DistributionError("every weight is zero, so the total cannot be shared")
+    denominator = units_den * (whole or 1)
+    base, rest = [], []
+    for weight in scaled:
+        quotient, remainder = divmod(units_num * weight, denominator)
+        base.append(quotient)
+        rest.append(remainder)
+    left = units_num // units_den - sum(base)
+    order = sorted(range(len(weights)), key=lambda i: (-rest[i], -weights[i][1], weights[i][0]))
     for i in order[:left]:
         base[i] += 1
     return tuple(Decimal(n) * unit for n in base)

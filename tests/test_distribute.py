@@ -90,3 +90,30 @@ def test_the_kod_annex_figures():
     amounts = distribute(Decimal(525000), rows)
     assert sum(amounts) == 525000
     assert amounts == (Decimal(444489), Decimal(70707), Decimal(9804))
+
+
+def _distribute_by_fractions(total: Decimal, weights, unit: Decimal) -> tuple[Decimal, ...]:
+    """The distribution as first written, in Fractions: the reference the whole-number version must equal."""
+    exact = [share / Fraction(unit) for share in exact_shares(total, weights)]
+    base = [int(e // 1) for e in exact]
+    left = int(Fraction(total) / Fraction(unit)) - sum(base)
+    order = sorted(range(len(weights)), key=lambda i: (-(exact[i] - base[i]), -weights[i][1], weights[i][0]))
+    for i in order[:left]:
+        base[i] += 1
+    return tuple(Decimal(n) * unit for n in base)
+
+
+DECIMAL_WEIGHTS = st.lists(st.tuples(NAMES, st.decimals(min_value=0, max_value=10**7, places=3)
+                                     | st.integers(min_value=0, max_value=40).map(Decimal)),
+                           min_size=1, max_size=25, unique_by=lambda row: row[0])
+
+
+@settings(max_examples=500)
+@given(DECIMAL_WEIGHTS, st.integers(min_value=0, max_value=10**9), UNITS)
+def test_whole_number_arithmetic_equals_fractions(rows, units, unit):
+    total = _total(units, unit)
+    if all(w == 0 for _, w in rows) and total:
+        with pytest.raises(DistributionError):
+            distribute(total, rows, unit)
+        return
+    assert distribute(total, rows, unit) == _distribute_by_fractions(total, rows, unit)
