@@ -11,6 +11,7 @@ import copyreg
 import dataclasses
 import datetime as dt
 import multiprocessing
+import operator
 import os
 import pickle
 from dataclasses import dataclass, field
@@ -29,6 +30,7 @@ from .outputs import file_entries, page_entries, report_template_error, source_o
 from .plan import plan_site
 from .sitelinks import _ID as ID_ATTRIBUTE
 from .sitelinks import LinkCollector, SiteLink, resolve_file_links
+from .write import make_parent
 
 
 @dataclass(slots=True)
@@ -75,14 +77,20 @@ class Job:
     render_page: Callable[[Environment, object, Site, Config], str]
     data: dict = field(default_factory=dict)  # content/data tables (LoadContext.data), read once by load_site
     link_unchanged: bool = True  # False when changes are applied in place: unchanged files stay where they are
+    folders: set[str] = field(default_factory=set)  # folders this process made in staging (write.make_parent)
 
 
 _JOB: Job | None = None
 SUMMARIES = "summaries"  # folder in the cache: payer entries per meeting summary digest
 
 
-def _by_constructor(obj: object) -> tuple:
-    return type(obj), tuple(getattr(obj, f.name) for f in dataclasses.fields(obj))  # type: ignore[arg-type]
+def _constructor_reducer(cls: type) -> Callable[[object], tuple]:
+    """Pickle an instance as a call of its class with its fields (read in one step by attrgetter)."""
+    names = [f.name for f in dataclasses.fields(cls)]
+    if len(names) < 2:
+        return lambda obj: (cls, tuple(getattr(obj, name) for name in names))
+    fields_of = operator.attrgetter(*names)
+    return lambda obj: (cls, fields_of(obj))
 
 
 def fast_pickling(modules: tuple) -> None:
@@ -94,7 +102,7 @@ def fast_pickling(modules: tuple) -> None:
                     and "__slots__" in vars(value) and not hasattr(value, "__post_init__") \
                     and value.__init__.__code__.co_filename == "<string>" \
                     and all(f.init for f in dataclasses.fields(value)):
-                copyreg.pickle(value, _by_constructor)
+                copyreg.pickle(value, _constructor_reducer(value))
 
 
 def light(meeting: Meeting) -> Meeting:
@@ -217,11 +225,10 @@ def _put(job: Job, state: MeetingState, rel: str, data: bytes, old: dict[str, by
     unchanged = old.get(rel) == hashed and job.previous_output is not None
     if unchanged and not job.link_unchanged:
         return
-    target = job.staging / rel
-    target.parent.mkdir(parents=True, exist_ok=True)
+    target = make_parent(os.path.join(job.staging, rel), job.folders)
     if unchanged:
         try:
-            os.link(job.previous_output / rel, target)
+            os.link(os.path.join(job.previous_output, rel), target)
             return
         except OSError:
             pass

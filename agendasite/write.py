@@ -17,6 +17,16 @@ def asset_files() -> list[tuple[str, Path]]:
     return [(f"assets/{p.relative_to(STATIC_DIR).as_posix()}", p) for p in sorted(STATIC_DIR.rglob("*")) if p.is_file()]
 
 
+def make_parent(target: str, made: set[str]) -> str:
+    """Make the folder of a file about to be written, unless `made` says it was: a site has a folder for
+    every two or three files, and asking the file system again each time cost a tenth of writing them."""
+    folder = os.path.dirname(target)
+    if folder not in made:
+        os.makedirs(folder, exist_ok=True)
+        made.add(folder)
+    return target
+
+
 class StagingDir:
     """A temporary folder beside the output; `publish()` swaps it in, `discard()` removes it."""
 
@@ -25,23 +35,26 @@ class StagingDir:
         output.parent.mkdir(parents=True, exist_ok=True)
         remove_stale(output)
         self.path = Path(tempfile.mkdtemp(prefix=f".{output.name}.building-{os.getpid()}-", dir=output.parent))
+        self.folders: set[str] = set()  # folders made in it so far (see make_parent)
 
     def write(self, rel: str, data: bytes) -> None:
-        target = self.path / rel
-        target.parent.mkdir(parents=True, exist_ok=True)
-        target.unlink(missing_ok=True)  # it may be a hard link to the published file: never write through it
+        target = self._target(rel)
+        try:
+            os.unlink(target)  # it may be a hard link to the published file: never write through it
+        except FileNotFoundError:
+            pass
         with open(target, "wb") as fh:
             fh.write(data)
 
     def copy(self, rel: str, source: Path) -> None:
-        target = self.path / rel
-        target.parent.mkdir(parents=True, exist_ok=True)
-        shutil.copyfile(source, target)
+        shutil.copyfile(source, self._target(rel))
+
+    def _target(self, rel: str) -> str:
+        return make_parent(os.path.join(self.path, rel), self.folders)
 
     def link(self, rel: str, source: Path) -> None:
         """Reuse an unchanged file of the published site (a hard link, or a copy across file systems)."""
-        target = self.path / rel
-        target.parent.mkdir(parents=True, exist_ok=True)
+        target = self._target(rel)
         try:
             os.link(source, target)
         except OSError:
