@@ -25,7 +25,8 @@ from jinja2 import FileSystemBytecodeCache
 from .load import DATA_DIR, load_site
 from .sitelinks import LinkCollector
 from .model import Config, Meeting
-from .parallel import SUMMARIES, Job, MeetingState, fast_pickling, payer_entries_of, process_all, worker_count
+from .parallel import (SUMMARIES, Job, MeetingState, fast_pickling, fewer_collections, payer_entries_of,
+                       process_all, worker_count)
 from .progress import Progress, silent
 from .render import make_environment, today_from_env
 from .publish import apply_in_place, link_all
@@ -91,6 +92,11 @@ def _meeting_files(table: StatTable, content: Path) -> tuple[dict[str, list], li
 
 def run(options: BuildOptions, result: BuildResult, config: Config, gettext) -> None:
     """Build into the output folder reusing the last build's work; same bytes as a clean build."""
+    with fewer_collections():
+        _run(options, result, config, gettext)
+
+
+def _run(options: BuildOptions, result: BuildResult, config: Config, gettext) -> None:
     from . import pipeline
 
     progress: Progress = options.progress or silent()
