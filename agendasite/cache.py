@@ -13,6 +13,7 @@ import datetime as dt
 import hashlib
 import os
 import pickle
+import stat
 import sys
 import time
 from dataclasses import dataclass, field
@@ -94,11 +95,12 @@ def scan(roots: list[Path]) -> dict[str, tuple[int, int]]:
             st = os.stat(path)
         except OSError:
             continue
-        if not os.path.isdir(path):
+        if not stat.S_ISDIR(st.st_mode):
             found[path] = (st.st_size, st.st_mtime_ns)
             continue
         try:
-            entries = list(os.scandir(path))
+            with os.scandir(path) as listing:
+                entries = list(listing)
         except OSError:
             continue
         for entry in entries:
@@ -121,7 +123,7 @@ def hash_table(found: dict[str, tuple[int, int]], previous: StatTable, previous_
             table[path] = old
             continue
         try:
-            with open(path, "rb") as fh:
+            with open(path, "rb", buffering=0) as fh:  # unbuffered: one read of the whole file, no copy
                 table[path] = (size, mtime, digest(fh.read()))
         except OSError:
             continue
