@@ -157,15 +157,13 @@ def load_meeting(folder: Path, ctx: LoadContext) -> Meeting | None:
                   for text, pos in rec.get("notes", []))
 
     items: list[Item] = []
-    for path in sorted(folder.glob("*.md")):
-        if path.name == MEETING_FILE:
-            continue
+    item_paths = [path for path in sorted(folder.glob("*.md")) if path.name != MEETING_FILE]
+    for path in item_paths:
         item = load_item(path, slug, ctx)
         if item is not None:
             items.append(item)
     _check_items(items, sections_decl, src, ctx,
-                 complete=not rec.get("partial", False)
-                 and len(items) == sum(1 for p in folder.glob("*.md") if p.name != MEETING_FILE))
+                 complete=not rec.get("partial", False) and len(items) == len(item_paths))
     items.sort(key=lambda it: (it.number, it.slug))
     sections = tuple(
         Section(number, title, tuple(it for it in items if it.number.section == number))
@@ -283,8 +281,9 @@ def _load_annex(entry: Record, folder: Path, meeting_slug: str, item: SourceFile
         return Annex(title, "url", public, url=entry.get("url"))
     raw = entry.get(kind)
     line = entry.line(kind)
-    target = folder / raw
-    if Path(raw).is_absolute() or ".." in Path(raw).parts or not _inside(target, folder, ctx):
+    raw_path = Path(raw)
+    target = folder / raw_path
+    if raw_path.is_absolute() or ".." in raw_path.parts or not _inside(target, folder, ctx):
         ctx.diags.error(item.rel, line, f"the annex path '{raw}' points outside the meeting folder",
                         "annex files must lie in the meeting's folder, e.g. bilag/notat.pdf")
         return None
@@ -293,7 +292,7 @@ def _load_annex(entry: Record, folder: Path, meeting_slug: str, item: SourceFile
         from .schema import suggest
 
         guess = suggest(target.name, close)
-        hint = f"did you mean '{Path(raw).parent / guess}'?" if guess else \
+        hint = f"did you mean '{raw_path.parent / guess}'?" if guess else \
             "check the spelling, or add the file to the meeting folder"
         ctx.diags.error(item.rel, line, f"the annex file '{raw}' does not exist", hint)
         return None
