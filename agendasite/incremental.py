@@ -70,7 +70,7 @@ def templates_use_site(config: Config) -> bool:
 
 def _digest_under(table: StatTable, root: Path) -> bytes:
     prefix = str(root) + os.sep
-    return combine(tuple((p, v[2]) for p, v in sorted(table.items()) if p.startswith(prefix)))
+    return combine(tuple(sorted((p, v[2]) for p, v in table.items() if p.startswith(prefix))))
 
 
 def _meeting_files(table: StatTable, content: Path) -> tuple[dict[str, list], list]:
