@@ -65,7 +65,7 @@ def make_environment(config: Config) -> Environment:
     loaders += [builtin, PrefixLoader({"!default": builtin}, delimiter="/")]
     env = Environment(loader=ChoiceLoader(loaders), autoescape=True, undefined=StrictUndefined,
                       extensions=["jinja2.ext.i18n"], trim_blocks=True, lstrip_blocks=True,
-                      keep_trailing_newline=True)
+                      keep_trailing_newline=True, auto_reload=False)
     translations = load_translations(config.language)
     env.install_gettext_translations(translations, newstyle=True)  # type: ignore[attr-defined]
     locale = config.language
