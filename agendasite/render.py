@@ -33,6 +33,9 @@ def relative_url(from_url: str, to_url: str) -> str:
         rel = posixpath.relpath("/" + target, "/" + base.rstrip("/"))
     else:  # what posixpath.relpath gives for plain segments, without its normalising (10x faster)
         start = _segments(base)
+        first = target.partition("/")[0]
+        if start and first != start[0] and (first or not target) and "//" not in target:  # no folder in common
+            return "../" * len(start) + to_url
         path = [part for part in target.split("/") if part]
         common = 0
         for a, b in zip(start, path):

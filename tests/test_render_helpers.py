@@ -32,14 +32,14 @@ def relative_url_posixpath(from_url: str, to_url: str) -> str:
 PAGES = ["", "404.html", "search/", "betalere/", "betalere/allerod/", "2024-09-06-kkr/",
          "2024-09-06-kkr/3-4-lanepuljen/", "2024-09-06-kkr/bilag/", "2024-09-06-kkr/bilag/notat/",
          "2024-09-06-kkr/bilag/notat.pdf", "2024-09-06-kkr/3-4-lanepuljen/tabel-1.csv", "feed.xml",
-         "a/b/c/d/", "a//b/", "a/./b/", "a/../b/", "/x/", "2024-09-06-kkr/.well-known/", "a/b.c/"]
+         "a/b/c/d/", "a//b/", "a/./b/", "a/../b/", "/x/", "/", "//", "x", "2024-09-06-kkr/.well-known/", "a/b.c/"]
 TARGETS = ["", "assets/style.css", "assets/favicon.svg", "feed.xml", "search/", "betalere/",
            "betalere/allerod/", "2024-09-06-kkr/", "2024-09-06-kkr/3-4-lanepuljen/",
            "2024-09-06-kkr/3-4-lanepuljen/#indstilling", "2024-09-06-kkr/3-5-andet/", "2024-09-06-kkr/bilag/",
            "2024-09-06-kkr/bilag/notat.pdf", "2024-09-06-kkr/bilag/notat/tabel-1.csv", "2024-10-01-kkr/",
            "2024-10-01-kkr/bilag/brev.pdf#side-2", "#top", "https://example.org/", "http://x/", "mailto:a@b.dk",
            "a/b/c/d/", "a/b/", "a/b", "a/b/e/", "a", "a//b/", "a/./b/", "a/../b/", "../x/", "./", ".",
-           "/x/", "x//", ".hidden/", "a/.b", "kalender-kkr.ics", "oparl/system.json", "#"]
+           "/x/", "x//", "/", "//", ".hidden/", "a/.b", "a/b//", "a//", "/a/b/", "kalender-kkr.ics", "oparl/system.json", "#"]
 
 
 @pytest.mark.parametrize("page", PAGES)
