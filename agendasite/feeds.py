@@ -1,17 +1,22 @@
-"""The Atom feed: one entry per published meeting and per item; the whole site, and per body if several."""
+"""The Atom feed: one entry per published meeting and per item; the whole site, and per body if several.
+
+Each meeting's entries are serialised once (`feed_part`) and put into every feed the meeting is in."""
 
 from __future__ import annotations
 
+import datetime as dt
 import xml.etree.ElementTree as ET
 from typing import Callable
 
 from .i18n import load_translations
-from .model import Item, Meeting, Site
+from .model import Config, Item, Meeting, Site
 from .plan import FilePlan
-from .published import absolute, iso, meeting_moment, shown_title, site_and_body_files, updated_moment
+from .published import (ModelParts, Parts, SiteFile, absolute, iso, made, meeting_moment, shown_title,
+                        site_and_body_files, updated_moment, updated_part, xml_document, xml_fragment)
 from .render import format_short_date
 
 ATOM = "http://www.w3.org/2005/Atom"
+FEED_TAG = f"{{{ATOM}}}feed"
 XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
 FEED = "feed.xml"
 
@@ -23,7 +28,43 @@ def feed_name(body_slug: str | None) -> str:
 
 def plan_feeds(site: Site) -> list[FilePlan]:
     """The site's feed, plus one per body when the site holds several bodies."""
-    return site_and_body_files(site, feed_name, render_feed)
+    return made(feed_files(site, ModelParts(site.config)))
+
+
+def feed_files(site: Site, parts: Parts) -> list[SiteFile]:
+    """The feeds, from each meeting's entries (`feed_part`) and last change."""
+    def file(name: str, title: str, meetings: tuple[Meeting, ...]) -> SiteFile:
+        def inputs() -> object:
+            return name, title, None if meetings else site.today, [
+                (parts.key(m, "updated", updated_part), parts.key(m, "feed", feed_part)) for m in meetings]
+
+        def make() -> bytes:
+            moments = [parts.get(m, "updated", updated_part) for m in meetings]
+            return xml_document(_head(site, title, name, moments),
+                                (parts.get(m, "feed", feed_part) for m in meetings))
+        return SiteFile(name, inputs, make)
+
+    return site_and_body_files(site, feed_name, file)
+
+
+def feed_part(config: Config, meeting: Meeting) -> dict[str, bytes]:
+    """The meeting's entries in every feed it is in: its own and its items', serialised."""
+    gettext = load_translations(config.language).gettext
+    ET.register_namespace("", ATOM)
+    feed = ET.Element(FEED_TAG)
+    when = format_short_date(meeting.date, config.language)
+    entry = _sub(feed, "entry")
+    _sub(entry, "id", absolute(config, meeting.url))
+    _sub(entry, "title", f"{meeting_kind(meeting, gettext)}: {meeting.body}, {when}")
+    _sub(entry, "link", rel="alternate", type="text/html", href=absolute(config, meeting.url))
+    _sub(entry, "published", iso(meeting_moment(meeting, config)))
+    _sub(entry, "updated", iso(updated_moment(meeting, config)))
+    _sub(entry, "category", term=meeting.body)
+    summary = [f"{meeting.body}, {when}"] + ([meeting.place] if meeting.place else [])
+    _sub(entry, "summary", " – ".join(summary))
+    for item in meeting.items:
+        _item_entry(feed, config, meeting, item, when, gettext)
+    return {"feed": xml_fragment(FEED_TAG, list(feed))}
 
 
 def _sub(parent: ET.Element, tag: str, text: str | None = None, **attrs: str) -> ET.Element:
@@ -40,42 +81,25 @@ def meeting_kind(meeting: Meeting, gettext: Callable[[str], str]) -> str:
     return gettext("Minutes") if meeting.has_decisions else gettext("Agenda")
 
 
-def render_feed(site: Site, meetings: tuple[Meeting, ...], title: str, name: str) -> bytes:
-    """An Atom 1.0 document; every timestamp comes from the content, so the bytes are reproducible."""
+def _head(site: Site, title: str, name: str, moments: list[dt.datetime]) -> ET.Element:
+    """The feed element with what precedes the entries; every timestamp comes from the content."""
     config = site.config
-    gettext = load_translations(config.language).gettext
     ET.register_namespace("", ATOM)
-    feed = ET.Element(f"{{{ATOM}}}feed", {XML_LANG: config.language})
+    feed = ET.Element(FEED_TAG, {XML_LANG: config.language})
     _sub(feed, "id", absolute(config, name))
     _sub(feed, "title", title)
     if config.description:
         _sub(feed, "subtitle", config.description)
     _sub(feed, "link", rel="self", type="application/atom+xml", href=absolute(config, name))
     _sub(feed, "link", rel="alternate", type="text/html", href=absolute(config, ""))
-    moments = [updated_moment(m, config) for m in meetings]
     _sub(feed, "updated", iso(max(moments)) if moments else f"{site.today.isoformat()}T00:00:00Z")
     _sub(_sub(feed, "author"), "name", config.title)
     _sub(feed, "generator", "agendasite")
-    for meeting in meetings:
-        when = format_short_date(meeting.date, config.language)
-        entry = _sub(feed, "entry")
-        _sub(entry, "id", absolute(config, meeting.url))
-        _sub(entry, "title", f"{meeting_kind(meeting, gettext)}: {meeting.body}, {when}")
-        _sub(entry, "link", rel="alternate", type="text/html", href=absolute(config, meeting.url))
-        _sub(entry, "published", iso(meeting_moment(meeting, config)))
-        _sub(entry, "updated", iso(updated_moment(meeting, config)))
-        _sub(entry, "category", term=meeting.body)
-        summary = [f"{meeting.body}, {when}"] + ([meeting.place] if meeting.place else [])
-        _sub(entry, "summary", " – ".join(summary))
-        for item in meeting.items:
-            _item_entry(feed, site, meeting, item, when, gettext)
-    ET.indent(feed)
-    return ET.tostring(feed, encoding="utf-8", xml_declaration=True) + b"\n"
+    return feed
 
 
-def _item_entry(feed: ET.Element, site: Site, meeting: Meeting, item: Item, when: str,
+def _item_entry(feed: ET.Element, config: Config, meeting: Meeting, item: Item, when: str,
                 gettext: Callable[[str], str]) -> None:
-    config = site.config
     entry = _sub(feed, "entry")
     _sub(entry, "id", absolute(config, item.url))
     item_title = shown_title(item, config, gettext("Closed item"))

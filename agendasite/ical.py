@@ -1,5 +1,7 @@
 """The iCalendar file of all meetings (`kalender.ics`), made with the icalendar library; per body if several.
 
+Each meeting's event is serialised once (`calendar_part`) and put into every calendar the meeting is in.
+
 Meetings with a start time are timed events in the site's time zone (with its VTIMEZONE); a meeting
 with a day but no time is an all-day event; a meeting known only by its month is an all-day event over
 the whole month, marked tentative and free ("transparent"), so it stays visible without blocking time.
@@ -10,16 +12,19 @@ from __future__ import annotations
 import datetime as dt
 
 from icalendar import Calendar, Event
+from icalendar.cal import Timezone
 
 from .i18n import load_translations
 from .markdown import slugify
-from .model import Meeting, Site
+from .model import Config, Meeting, Site
 from .plan import FilePlan
-from .published import absolute, meeting_moment, site_and_body_files, updated_moment, zone
+from .published import (ModelParts, Parts, SiteFile, absolute, made, meeting_moment, site_and_body_files,
+                        updated_moment, zone)
 from .render import format_short_date
 from .feeds import meeting_kind
 
 CALENDAR = "kalender.ics"
+END = b"END:VCALENDAR\r\n"
 
 
 def calendar_name(body_slug: str | None) -> str:
@@ -29,25 +34,55 @@ def calendar_name(body_slug: str | None) -> str:
 
 def plan_calendars(site: Site) -> list[FilePlan]:
     """The site's calendar, plus one per body when the site holds several bodies."""
-    return site_and_body_files(site, calendar_name, render_calendar)
+    return made(calendar_files(site, ModelParts(site.config)))
 
 
-def render_calendar(site: Site, meetings: tuple[Meeting, ...], title: str, name: str) -> bytes:
-    """One VCALENDAR; UIDs are the meetings' URLs and DTSTAMPs come from the content (reproducible)."""
-    config = site.config
+def calendar_files(site: Site, parts: Parts) -> list[SiteFile]:
+    """The calendars, from each meeting's event (`calendar_part`)."""
+    def file(name: str, title: str, meetings: tuple[Meeting, ...]) -> SiteFile:
+        ordered = sorted(meetings, key=lambda m: (m.date.as_date(), m.start or dt.time(0), m.slug))
+
+        def inputs() -> object:
+            return name, title, [(m.date, m.start, m.slug, parts.key(m, "event", calendar_part)) for m in ordered]
+
+        def make() -> bytes:
+            return render_calendar(site.config, [parts.get(m, "event", calendar_part) for m in ordered], title, name)
+        return SiteFile(name, inputs, make)
+
+    return site_and_body_files(site, calendar_name, file)
+
+
+def calendar_part(config: Config, meeting: Meeting) -> dict[str, tuple[bytes, dt.date | None, tuple[str, ...]]]:
+    """The meeting's VEVENT, serialised, with what the calendar's VTIMEZONE needs: the day of a timed meeting
+    and the time zones its event names."""
+    event = meeting_event(config, meeting)
+    alone = Calendar()
+    alone.add_component(event)
+    timed = meeting.date.as_date() if meeting.start is not None and meeting.date.day is not None else None
+    return {"event": (event.to_ical(), timed, tuple(sorted(alone.get_used_tzids() - {"UTC"})))}
+
+
+def render_calendar(config: Config, events: list[tuple[bytes, dt.date | None, tuple[str, ...]]], title: str,
+                    name: str) -> bytes:
+    """One VCALENDAR of events in order; UIDs are the meetings' URLs and DTSTAMPs come from the content
+    (reproducible). The VTIMEZONE covers the years of the timed meetings, so the file stays small."""
     calendar = Calendar.new(name=title, prodid=f"-//agendasite//{slugify(title)}//{config.language.upper()}",
                             uid=absolute(config, name), url=absolute(config, name), language=config.language)
-    for meeting in sorted(meetings, key=lambda m: (m.date.as_date(), m.start or dt.time(0), m.slug)):
-        calendar.add_component(meeting_event(site, meeting))
-    timed = [m.date.as_date() for m in meetings if m.start is not None and m.date.day is not None]
-    if timed:  # the VTIMEZONE covers the years of the meetings, so the file stays small
-        calendar.add_missing_timezones(dt.date(min(timed).year, 1, 1), dt.date(max(timed).year + 1, 12, 31))
-    return calendar.to_ical()
+    timed = [day for _, day, _ in events if day is not None]
+    if timed:  # as Calendar.add_missing_timezones does for the events' time zones
+        first, last = dt.date(min(timed).year, 1, 1), dt.date(max(timed).year + 1, 12, 31)
+        for tzid in sorted({tzid for _, _, tzids in events for tzid in tzids}):
+            try:
+                calendar.subcomponents.append(Timezone.from_tzid(tzid, first_date=first, last_date=last))
+            except ValueError:
+                continue
+    text = calendar.to_ical()
+    assert text.endswith(END)
+    return text[:-len(END)] + b"".join(event for event, _, _ in events) + END
 
 
-def meeting_event(site: Site, meeting: Meeting) -> Event:
+def meeting_event(config: Config, meeting: Meeting) -> Event:
     """The VEVENT of one meeting."""
-    config = site.config
     gettext = load_translations(config.language).gettext
     url = absolute(config, meeting.url)
     when = format_short_date(meeting.date, config.language)

@@ -16,9 +16,9 @@ from typing import Any
 
 from .i18n import load_translations
 from .markdown import slugify
-from .model import Annex, Item, Meeting, Site, Table
+from .model import Annex, Config, Item, Meeting, Site, Table
 from .plan import FilePlan
-from .published import absolute, bodies_of, iso, meeting_moment, shown_title, updated_moment
+from .published import ModelParts, absolute, iso, made, meeting_moment, shown_title, updated_moment
 from .render import format_short_date
 from .feeds import meeting_kind
 
@@ -54,12 +54,11 @@ def html_text(html: str) -> list[str]:
 
 
 class OpenData:
-    """Collects the OParl objects of a site, keyed by their site-relative file path."""
+    """Collects the OParl objects of a meeting, keyed by their site-relative file path."""
 
-    def __init__(self, site: Site) -> None:
-        self.site = site
-        self.config = site.config
-        self.gettext = load_translations(self.config.language).gettext
+    def __init__(self, config: Config) -> None:
+        self.config = config
+        self.gettext = load_translations(config.language).gettext
         self.files: dict[str, Any] = {}
 
     def url(self, path: str) -> str:
@@ -71,56 +70,57 @@ class OpenData:
         self.files[ROOT + path] = obj
         return obj
 
-    def listing(self, path: str, objects: list[dict[str, Any]]) -> str:
-        """An OParl external list (one page) at ROOT + path; returns its URL."""
-        self.files[ROOT + path] = {
-            "data": objects,
-            "pagination": {"totalElements": len(objects), "elementsPerPage": max(len(objects), 1),
-                           "currentPage": 1, "totalPages": 1},
-            "links": {},
-        }
-        return self.url(path)
+
+def json_text(obj: Any) -> str:
+    """An object's JSON as every file of the open data has it (without the final newline)."""
+    return json.dumps(obj, ensure_ascii=False, indent=2)
 
 
 def plan_open_data(site: Site) -> list[FilePlan]:
-    """All OParl JSON files of the site (needs base_url: ids are absolute URLs)."""
+    """All OParl JSON files of the site (needs base_url: ids are absolute URLs): each meeting's own objects
+    (`open_data_part`), and the lists, bodies and papers across meetings (opendata_site.py)."""
+    from .opendata_site import open_data_files
+
     if site.config.base_url is None:
         return []
-    data = OpenData(site)
-    papers = _papers(data, site.meetings)
-    body_objects = [_body(data, body.slug, body.name, body.meetings, papers) for body in bodies_of(site)]
-    data.put("system.json", {
-        "id": data.url("system.json"), "type": SCHEMA + "System", "oparlVersion": SCHEMA,
-        "name": site.config.title, "body": data.listing("bodies.json", body_objects),
-        "website": absolute(site.config, ""), "web": absolute(site.config, ""),
-    })
-    return [FilePlan(path, (json.dumps(obj, ensure_ascii=False, indent=2) + "\n").encode("utf-8"))
-            for path, obj in sorted(data.files.items())]
+    parts = ModelParts(site.config)
+    own = [FilePlan(path, data) for m in site.meetings for path, data in parts.get(m, "own", open_data_part).items()]
+    return sorted(own + made(open_data_files(site, parts)), key=lambda f: f.path)
 
 
-def _body(data: OpenData, slug: str, name: str, meetings: tuple[Meeting, ...],
-          all_papers: list[dict[str, Any]]) -> dict[str, Any]:
-    base = f"body/{slug}"
-    meeting_objects = [_meeting(data, meeting, f"{base}.json") for meeting in meetings]
-    items = [item for meeting in meeting_objects for item in meeting.get("agendaItem", [])]
-    files = [f for item in items for f in item.get("auxiliaryFile", [])]
-    ids = {m["id"] for m in meeting_objects}
-    papers = [p for p in all_papers if any(c["meeting"] in ids for c in p["consultation"])]
-    body = {
-        "id": data.url(f"{base}.json"), "type": SCHEMA + "Body", "system": data.url("system.json"),
-        "name": name, "website": absolute(data.config, ""),
-        "organization": data.listing(f"{base}/organizations.json", []),
-        "person": data.listing(f"{base}/people.json", []),
-        "meeting": data.listing(f"{base}/meetings.json", meeting_objects),
-        "paper": data.listing(f"{base}/papers.json", papers),
-        "agendaItem": data.listing(f"{base}/agenda-items.json", items),
-        "file": data.listing(f"{base}/files.json", files),
-        "legislativeTerm": [],
-        "web": absolute(data.config, ""),
-    }
-    if meetings:
-        body["modified"] = iso(max(updated_moment(m, data.config) for m in meetings))
-    return data.put(f"{base}.json", body)
+def open_data_part(config: Config, meeting: Meeting) -> dict[str, Any]:
+    """A meeting's open data: the files of its own objects (meeting, agenda items, files, consultations), their
+    texts for the body's lists, and its items' case numbers and uses (consultations) for the papers."""
+    data = OpenData(config)
+    obj = _meeting(data, meeting, f"body/{slugify(meeting.body)}.json")
+    uses = []
+    for item in meeting.items:
+        if item.public and item.case:
+            path = f"consultation/{meeting.slug}/{item.slug}.json"
+            uses.append((item.case, data.put(path, {
+                "id": data.url(path), "type": SCHEMA + "Consultation", "paper": data.url(paper_path(item.case)),
+                "agendaItem": data.url(f"agendaitem/{meeting.slug}/{item.slug}.json"),
+                "meeting": data.url(f"meeting/{meeting.slug}.json"),
+            }), item.title, item.url))
+    if meeting.place:  # the location is the site's: meetings at the same place share it
+        del data.files[ROOT + location(data, meeting.place)[0]]
+    texts = {o["id"]: json_text(o) for o in data.files.values()}
+    items = obj.get("agendaItem", [])
+    return {"own": {path: (texts[o["id"]] + "\n").encode("utf-8") for path, o in data.files.items()},
+            "meeting": texts[obj["id"]], "items": [texts[i["id"]] for i in items],
+            "files": [texts[f["id"]] for i in items for f in i.get("auxiliaryFile", [])],
+            "uses": uses, "cases": tuple(use[0] for use in uses)}
+
+
+def location(data: OpenData, place: str) -> tuple[str, dict[str, Any]]:
+    """A meeting place's Location object and its path."""
+    path = f"location/{slugify(place)}.json"
+    return path, {"id": data.url(path), "type": SCHEMA + "Location", "description": place}
+
+
+def paper_path(case: str) -> str:
+    """The path of a case number's Paper."""
+    return f"paper/{slugify(case)}.json"
 
 
 def _meeting(data: OpenData, meeting: Meeting, body_path: str) -> dict[str, Any]:
@@ -142,9 +142,7 @@ def _meeting(data: OpenData, meeting: Meeting, body_path: str) -> dict[str, Any]
     obj[EXT + "date"] = meeting.date.iso()
     obj[EXT + "body"] = data.url(body_path)
     if meeting.place:
-        key = slugify(meeting.place)
-        obj["location"] = data.put(f"location/{key}.json", {
-            "id": data.url(f"location/{key}.json"), "type": SCHEMA + "Location", "description": meeting.place})
+        obj["location"] = data.put(*location(data, meeting.place))
     obj["agendaItem"] = [_agenda_item(data, meeting, item, order) for order, item in enumerate(meeting.items)]
     obj["web"] = absolute(config, meeting.url)
     obj["modified"] = iso(updated_moment(meeting, config))
@@ -239,29 +237,3 @@ def _csv_file(data: OpenData, path: str, table: Table, url: str, links: dict[str
            "mimeType": "text/csv", "accessUrl": absolute(data.config, url),
            "downloadUrl": absolute(data.config, url), **_checksums(raw), **links}
     return data.put(path, obj)
-
-
-def _papers(data: OpenData, meetings: tuple[Meeting, ...]) -> list[dict[str, Any]]:
-    """One Paper per case number, with a Consultation per item that treated it (oldest first), in any body."""
-    cases: dict[str, list[tuple[Meeting, Item]]] = {}
-    for meeting in sorted(meetings, key=lambda m: (m.date.as_date(), m.slug)):
-        for item in meeting.items:
-            if item.public and item.case:
-                cases.setdefault(item.case, []).append((meeting, item))
-    papers = []
-    for case, uses in sorted(cases.items()):
-        path = f"paper/{slugify(case)}.json"
-        first_meeting, first_item = uses[0]
-        consultations = [data.put(f"consultation/{m.slug}/{i.slug}.json", {
-            "id": data.url(f"consultation/{m.slug}/{i.slug}.json"), "type": SCHEMA + "Consultation",
-            "paper": data.url(path), "agendaItem": data.url(f"agendaitem/{m.slug}/{i.slug}.json"),
-            "meeting": data.url(f"meeting/{m.slug}.json"),
-        }) for m, i in uses]
-        body_id = data.url(f"body/{slugify(first_meeting.body)}.json")
-        paper = {"id": data.url(path), "type": SCHEMA + "Paper", "body": body_id, "name": first_item.title,
-                 "reference": case}
-        if first_meeting.date.day is not None:
-            paper["date"] = first_meeting.date.iso()
-        paper.update(consultation=consultations, web=absolute(data.config, uses[-1][1].url))
-        papers.append(data.put(path, paper))
-    return papers

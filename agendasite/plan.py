@@ -78,6 +78,11 @@ def plan_site_pages(site: Site, payers: tuple) -> tuple[list[PagePlan], list[Pag
     return front, rest
 
 
+def meeting_pages(meeting: Meeting, config) -> list[PagePlan]:
+    """One meeting's pages, as plan_site plans them (its parts of the sitemap are made from them)."""
+    return _plan_meeting(meeting, Crumb(config.title, ""))
+
+
 def reading_order(item: Item) -> list[tuple[SubSection, bool]]:
     """Sub-sections as the item page shows them, flagged if the decision: it follows the recommendation."""
     subs = list(item.subsections)

@@ -1,21 +1,117 @@
-"""What the machine-readable outputs share: absolute URLs, bodies, and timestamps taken from the content.
+"""What the machine-readable outputs share: absolute URLs, bodies, timestamps taken from the content, and
+the way each file is put together from the meetings' parts.
 
 Feeds, calendars, the sitemap and the open data must be reproducible, so no timestamp here comes from
 the wall clock: a meeting's moment is its date and start time in the site's time zone.
+
+Each of those files is a `SiteFile`: a few site-wide values plus every meeting's part (its feed entries,
+its calendar event, its open-data objects as JSON text, ...), which a producer makes from the complete
+meeting. The plain build makes the parts from the parsed meetings (`ModelParts`); an incremental build
+has each meeting's worker make them and keep them in the cache, and makes a file again only when the
+parts it is made of changed (siteparts.py). Both put the parts together with the same functions.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import xml.etree.ElementTree as ET
 import zoneinfo
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Callable
+from typing import TYPE_CHECKING, Any, Callable, Iterable, Protocol
 
 from .markdown import slugify
 from .model import Config, Item, Meeting, Site
 
 if TYPE_CHECKING:
     from .plan import FilePlan
+
+Producer = Callable[[Config, Meeting], dict[str, Any]]  # a complete meeting's parts, by name
+_PLACEHOLDER = "agendasite-parts"
+
+
+@dataclass(frozen=True, slots=True)
+class SiteFile:
+    """A site-level file: what it is made of (equal inputs, equal bytes) and how to make it."""
+
+    path: str
+    inputs: Callable[[], object]
+    make: Callable[[], bytes]
+
+
+class Parts(Protocol):
+    """Where a site-level file gets each meeting's parts from."""
+
+    def get(self, meeting: Meeting, name: str, producer: Producer) -> Any:
+        """The part `name` that `producer` makes of the meeting."""
+
+    def key(self, meeting: Meeting, name: str, producer: Producer) -> object:
+        """Something equal whenever the part is equal (the part itself, or its digest)."""
+
+    def memo(self, key: bytes, make: Callable[[], Any]) -> Any:
+        """A value made from parts, kept under the digest of its inputs (a paper, read by several files)."""
+
+
+class ModelParts:
+    """Parts made from complete meetings, each producer once per meeting (the plain build)."""
+
+    def __init__(self, config: Config) -> None:
+        self.config = config
+        self._made: dict[tuple[str, Producer], dict[str, Any]] = {}
+        self._memo: dict[bytes, Any] = {}
+
+    def get(self, meeting: Meeting, name: str, producer: Producer) -> Any:
+        made = self._made.get((meeting.slug, producer))
+        if made is None:
+            made = self._made[(meeting.slug, producer)] = producer(self.config, meeting)
+        return made[name]
+
+    def key(self, meeting: Meeting, name: str, producer: Producer) -> object:
+        return self.get(meeting, name, producer)
+
+    def memo(self, key: bytes, make: Callable[[], Any]) -> Any:
+        if key not in self._memo:
+            self._memo[key] = make()
+        return self._memo[key]
+
+
+def made(files: list[SiteFile]) -> list[FilePlan]:
+    """The files, made (the plain build makes every site-level file)."""
+    from .plan import FilePlan
+
+    return [FilePlan(f.path, f.make()) for f in files]
+
+
+def updated_part(config: Config, meeting: Meeting) -> dict[str, Any]:
+    """The meeting's last change (feeds and open data show the latest of a body's or the site's)."""
+    return {"updated": updated_moment(meeting, config)}
+
+
+def xml_fragment(root_tag: str, elements: list[ET.Element]) -> bytes:
+    """Elements as they stand, serialised, at the first level of an indented document with this root,
+    each followed by its indentation: fragments are joined and put into `xml_document`."""
+    if not elements:
+        return b""
+    root = ET.Element(root_tag)
+    root.extend(elements)
+    ET.indent(root)
+    text = ET.tostring(root, encoding="utf-8")
+    inner = text[text.index(b">") + 1:text.rindex(b"</")]  # "\n  <a>..</a>\n  <b>..</b>\n"
+    return inner[3:-1] + b"\n  "
+
+
+def xml_document(root: ET.Element, fragments: Iterable[bytes]) -> bytes:
+    """The indented document of `root` with the fragments' elements after its own children: the same bytes
+    as ET.indent and ET.tostring give for the document built whole."""
+    body = b"".join(fragments)
+    if body:
+        namespace = root.tag[:root.tag.index("}") + 1] if root.tag.startswith("{") else ""
+        ET.SubElement(root, namespace + _PLACEHOLDER)
+    ET.indent(root)
+    text = ET.tostring(root, encoding="utf-8", xml_declaration=True) + b"\n"
+    if not body:
+        return text
+    head, tail = text.split(f"<{_PLACEHOLDER} />".encode())  # head ends with the indentation before it
+    return head + body[:-3] + tail
 
 
 @dataclass(frozen=True, slots=True)
@@ -42,18 +138,16 @@ def bodies_of(site: Site) -> list[Body]:
 
 
 def site_and_body_files(site: Site, name_of: Callable[[str | None], str],
-                        render: Callable[[Site, tuple[Meeting, ...], str, str], bytes]) -> list[FilePlan]:
-    """One file for the whole site and, when it holds several bodies, one per body (feeds, calendars)."""
-    from .plan import FilePlan  # plan uses bodies_of: import here, not at the top
-
+                        file: Callable[[str, str, tuple[Meeting, ...]], SiteFile]) -> list[SiteFile]:
+    """One file for the whole site and, when it holds several bodies, one per body (feeds, calendars):
+    `file(name, title, meetings)`."""
     if site.config.base_url is None:
         return []
-    files = [FilePlan(name_of(None), render(site, site.meetings, site.config.title, name_of(None)))]
+    files = [file(name_of(None), site.config.title, site.meetings)]
     bodies = bodies_of(site)
     if len(bodies) > 1:
         for body in bodies:
-            name = name_of(body.slug)
-            files.append(FilePlan(name, render(site, body.meetings, f"{site.config.title}: {body.name}", name)))
+            files.append(file(name_of(body.slug), f"{site.config.title}: {body.name}", body.meetings))
     return files
 
 
