@@ -3,12 +3,16 @@
 MkDocs runs in a child process so its global state and logging stay out of the build. It always
 runs `--strict`: a handbook with a broken link or a missing example is an error, not a warning.
 Its dates (sitemap) come from the build's "today", so the handbook is as reproducible as the site.
+An incremental build runs MkDocs only when the handbook's inputs changed (`handbook_key`); otherwise
+it keeps the last build's handbook (`keep_handbook`).
 """
 
 from __future__ import annotations
 
 import calendar
+import datetime as dt
 import os
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -72,6 +76,45 @@ def handbook_inputs(mkdocs_yml: Path) -> list[Path]:
                     inputs.append(base / included)
                     break
     return inputs
+
+
+def handbook_key(table: dict[str, tuple], inputs: list[Path], code: bytes, base_url: str | None,
+                 today: dt.date) -> bytes:
+    """What the built handbook depends on: its inputs' digests (from the build's scan), agendasite's code (the
+    hook writes the reference from the schemas), MkDocs' and its plugins' versions, base_url and today.
+    An incremental build with the same key keeps the last build's handbook instead of running MkDocs."""
+    from importlib.metadata import PackageNotFoundError, version
+
+    from .cache import combine
+
+    roots = tuple(str(p) for p in inputs)
+    under = tuple(r + os.sep for r in roots)
+    files = tuple((path, entry[2]) for path, entry in sorted(table.items()) if path in roots or path.startswith(under))
+    versions = []
+    for name in ("mkdocs", "mkdocs-material", "pymdown-extensions"):
+        try:
+            versions.append(version(name))
+        except PackageNotFoundError:
+            versions.append(None)
+    return combine(files, code, tuple(versions), sys.version, base_url, today.isoformat())
+
+
+def keep_handbook(staged: Path, published: Path) -> bool:
+    """Hard-link the published handbook into the staged site (its inputs did not change); False if it cannot
+    be (then MkDocs builds it again)."""
+    source = published / HANDBOOK_DIR
+    if not source.is_dir():
+        return False
+    try:
+        for folder, _, names in os.walk(source):
+            target = staged / HANDBOOK_DIR / Path(folder).relative_to(source)
+            target.mkdir(parents=True, exist_ok=True)
+            for name in names:
+                os.link(os.path.join(folder, name), target / name)
+    except OSError:
+        shutil.rmtree(staged / HANDBOOK_DIR, ignore_errors=True)
+        return False
+    return True
 
 
 def _display(config: Path, site: Site) -> str:

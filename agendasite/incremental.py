@@ -2,9 +2,10 @@
 
 Dependencies, explicitly: a meeting's pages and files depend on the files in its folder, the
 content files outside meeting folders (data/), the configuration, the templates, agendasite's own
-code and the library versions. Site-level pages (front page, payer pages, 404, extension outputs)
-are made from small per-meeting summaries and rendered only when those or the templates changed
-(sitewide.py), unless a finisher or base_url's outputs need the whole parsed archive. A meeting whose inputs are unchanged is not
+code and the library versions. Site-level pages (front page, payer pages, 404) are made from small
+per-meeting summaries and rendered only when those or the templates changed (sitewide.py); feeds,
+calendars, open data and the sitemap from per-meeting parts, made again only when those changed
+(siteparts.py). The handbook is built again only when its inputs changed. A meeting whose inputs are unchanged is not
 parsed at all: its published files are hard-linked into the staging folder, which is then swapped
 in as before (write.py), so readers never see a half-written site.
 """
@@ -31,6 +32,8 @@ from .progress import Progress, silent
 from .render import make_environment, today_from_env
 from .publish import apply_in_place, link_all
 from .sitewide import SiteMemo, full_step, lean_possible, site_step
+from .siteparts import PARTS, LeanOutputs, used_parts
+from .handbook import finish_handbook, handbook_inputs, handbook_key, keep_handbook
 from .write import StagingDir, asset_files
 
 if TYPE_CHECKING:
@@ -52,6 +55,8 @@ class BuildState:
     meetings: dict[str, MeetingState]
     site_outputs: dict[str, bytes]
     site_memo: SiteMemo | None = None  # the site-level pages' inputs and ids, when made from summaries
+    parts_memo: dict[str, bytes] | None = None  # the planners' files' inputs, when made from parts (siteparts.py)
+    handbook: bytes | None = None  # the handbook's inputs (handbook.handbook_key)
 
 
 def templates_use_site(config: Config) -> bool:
@@ -113,10 +118,8 @@ def _run(options: BuildOptions, result: BuildResult, config: Config, gettext) ->
     progress.phase("scan")
     content, templates = Path(config.content_dir), Path(config.templates_dir)
     roots = [config_path, content, templates, PACKAGE_DIR]
-    if config.handbook:  # the handbook finisher builds from mkdocs.yml, docs/ and the files they include
-        from .handbook import handbook_inputs
-
-        roots.extend(handbook_inputs(Path(config.handbook)))
+    book = handbook_inputs(Path(config.handbook)) if config.handbook else []
+    roots.extend(book)  # the handbook finisher builds from mkdocs.yml, docs/ and the files they include
     finishers = [f for f in pipeline.FINISHERS if getattr(config, pipeline.FINISHER_SWITCHES.get(f, ""), True)]
     found, scan_ns = scan_once(roots)
     table = hash_table(found, old_fast.table if old_fast else {}, old_fast.scan_ns if old_fast else 0)
@@ -135,6 +138,11 @@ def _run(options: BuildOptions, result: BuildResult, config: Config, gettext) ->
     (cache / "templates").mkdir(parents=True, exist_ok=True)  # compiled templates (checked against their source)
     env.bytecode_cache = FileSystemBytecodeCache(str(cache / "templates"))
     today = today_from_env(options.environ)
+    handbook = handbook_key(table, book, _digest_under(table, PACKAGE_DIR), config.base_url, today) \
+        if finish_handbook in finishers else None
+    keep_book = handbook is not None and previous is not None and previous.handbook == handbook
+    if keep_book:  # the last build's handbook is kept: no MkDocs, and a small change may be applied in place
+        finishers.remove(finish_handbook)
     staging = StagingDir(output)
     states: dict[str, MeetingState] = {}
     job = Job(config, gettext, today, Path.cwd().resolve(), env, cache / "parsed", {}, staging.path,
@@ -179,10 +187,12 @@ def _run(options: BuildOptions, result: BuildResult, config: Config, gettext) ->
         site_outputs: dict[str, bytes] = {}
         kept_site = previous.site_outputs if previous else {}
         link = job.link_unchanged
-        memo = None
-        if lean_possible(config, pipeline.OUTPUT_PLANNERS, finishers, states, site):
+        memo = lean = None
+        if lean_possible(config, pipeline.OUTPUT_PLANNERS, states, site):
+            site = replace(site, item_count=result.items)
             result.site = site  # light meetings: the parsed archive is not loaded back (sitewide.py)
             files = []
+            lean = LeanOutputs(site, states, job, parse_key, pipeline.OUTPUT_PLANNERS)  # base_url's files
 
             def keep(rel: str) -> bool:
                 return _keep(staging, output, rel, link)
@@ -197,7 +207,11 @@ def _run(options: BuildOptions, result: BuildResult, config: Config, gettext) ->
                 _put(staging, output, rel, data, kept_site, {}, link)
 
             count, site_outputs, memo = site_step(site, states, render_key, getattr(previous, "site_memo", None),
-                                                  kept_site, entries_of, render, put, keep, links.links, diags)
+                                                  kept_site, entries_of, render, put, keep, links.links, diags,
+                                                  lean.entries())
+            if not diags.has_errors:
+                site_outputs.update(lean.write([p for p, _ in memo.front], [p for p, _ in memo.rest],
+                                               getattr(previous, "parts_memo", None), kept_site, put, keep))
         else:
             def put_full(rel: str, data: bytes) -> None:
                 _put(staging, output, rel, data, kept_site, site_outputs, link)
@@ -213,8 +227,11 @@ def _run(options: BuildOptions, result: BuildResult, config: Config, gettext) ->
                 _put(staging, output, f.path, data, kept_site, site_outputs, link)
         for rel, path in asset_files():
             _put(staging, output, rel, path.read_bytes(), kept_site, site_outputs, link)
-        progress.done(count + len(files))
+        planned = len(lean.files) if lean else len(files)
+        progress.done(count + planned)
         progress.phase("finish")
+        if keep_book and job.link_unchanged and not keep_handbook(staging.path, output):
+            finishers.append(finish_handbook)
         for finisher in finishers:
             finisher(staging.path, result.site, diags)
         if diags.has_errors:
@@ -238,11 +255,12 @@ def _run(options: BuildOptions, result: BuildResult, config: Config, gettext) ->
         staging.discard()
         raise
     result.pages = count + sum(s.pages for s in states.values())
-    result.files = len(files) + sum(s.files for s in states.values())
+    result.files = planned + sum(s.files for s in states.values())
     result.output_dir = output
     result.ok = True
     stamp = output_stamp(output)
-    write_pickle(sdir / "state.pickle", BuildState(render_key, stamp, states, site_outputs, memo))
+    write_pickle(sdir / "state.pickle", BuildState(render_key, stamp, states, site_outputs, memo,
+                                                   lean.keys if lean else None, handbook))
     summary = {"meetings": result.meetings, "items": result.items, "annexes": result.annexes,
                "pages": result.pages, "files": result.files, "output_dir": str(output),
                "diagnostics": [tuple(getattr(d, f) for f in d.__slots__) for d in diags.items]}
@@ -250,6 +268,7 @@ def _run(options: BuildOptions, result: BuildResult, config: Config, gettext) ->
     applying.unlink(missing_ok=True)
     _prune(cache / "parsed", {s.key.hex() for s in states.values()})
     _prune(cache / SUMMARIES, {s.summary.digest.hex() for s in states.values() if getattr(s, "summary", None)})
+    _prune(cache / PARTS, used_parts(states, lean.parts.used if lean else set()))
 
 
 def _put(staging: StagingDir, output: Path, rel: str, data: bytes, kept: dict[str, bytes],

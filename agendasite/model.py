@@ -155,3 +155,4 @@ class Site:
     meetings: tuple[Meeting, ...]
     today: dt.date
     data: dict = field(default_factory=dict)
+    item_count: int | None = None  # published items, when the meetings are light (without their sections)

@@ -52,6 +52,8 @@ def open_data_files(site: Site, parts: Parts) -> list[SiteFile]:
     """The site-level files of the open data, in path order (a later paper with the same path wins, as its
     file is written last)."""
     config = site.config
+    if config.base_url is None:
+        return []
     data = OpenData(config)
     files: dict[str, SiteFile] = {}
 

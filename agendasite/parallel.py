@@ -32,6 +32,7 @@ from .outputs import file_entries, page_entries, report_template_error, source_o
 from .plan import plan_site
 from .sitelinks import _ID as ID_ATTRIBUTE
 from .sitelinks import LinkCollector, SiteLink, resolve_file_links
+from .siteparts import meeting_parts
 from .write import make_parent
 
 
@@ -59,6 +60,7 @@ class SiteSummary:
     digest: bytes  # of the light meeting and its payer entries: the site-level pages' input from this meeting
     pages: list[tuple[str, str]]  # (output path, source) of its pages, for the unique-address check
     files: list[tuple[str, str]]  # the same for its files
+    parts: object | None = None  # with base_url: its parts of the feeds, calendars, open data (siteparts.py)
 
 
 @dataclass(slots=True)
@@ -216,6 +218,9 @@ def process_meeting(job: Job, name: str) -> MeetingState:
             if data is not None:
                 _put(job, state, plan.path, data, old)
                 state.files += 1
+    for plan in meeting_parts(job, meeting, state.summary):  # its own open-data files (siteparts.py)
+        _put(job, state, plan.path, plan.data, old)
+        state.files += 1
     return state
 
 

@@ -8,10 +8,11 @@ inputs (templates, configuration, code, today, every meeting's summary digest) c
 last build; otherwise the published pages are kept. The unique-address check and the link check
 run on every build, from the paths, sources and anchors kept per meeting.
 
-This holds while nothing else reads the whole archive: no finisher (search index, handbook), no
-base_url (feeds, calendars, open data and the sitemap read every item), the built-in output planners
-only, and none of the templates that receive summaries overridden by the site. Otherwise the
-incremental build loads the whole parsed archive back as before (incremental.py).
+With base_url, the feeds, calendars, open data and sitemap are made from the meetings' parts
+(siteparts.py), and the finishers (search index, handbook) get the light site. This holds while
+nothing else reads the whole archive: the built-in output planners only, and none of the templates
+that receive summaries overridden by the site. Otherwise the incremental build loads the whole
+parsed archive back as before (incremental.py).
 """
 
 from __future__ import annotations
@@ -31,12 +32,11 @@ from .payers import PayerEntry, payers_from
 from .plan import FilePlan, PagePlan, plan_site, plan_site_pages
 from .sitelinks import _ID as ID_ATTRIBUTE
 from .sitelinks import SiteLink, check_site_links, resolve_file_links
+from .siteparts import lean_parts_possible
 
 # The templates that receive light meetings and summarised payer entries: overridden by the site, they
 # might read more of them, so the lean step is then not used.
 SUMMARY_TEMPLATES = ("index.html", "payer_page.html", "payers_index.html", "funding_macros.html")
-# Output planners that write nothing without base_url (feeds, calendars, open data, sitemap).
-BASE_URL_PLANNERS = ("agendasite.feeds", "agendasite.ical", "agendasite.opendata", "agendasite.sitemap")
 
 
 @dataclass(slots=True)
@@ -49,10 +49,9 @@ class SiteMemo:
     anchors: dict[str, str]  # page path -> its ids, for the link check
 
 
-def lean_possible(config: Config, planners: tuple, finishers: list, states: dict[str, MeetingState],
-                  site: Site) -> bool:
+def lean_possible(config: Config, planners: tuple, states: dict[str, MeetingState], site: Site) -> bool:
     """Whether the site-level outputs can be made from the summaries alone (see the module's text)."""
-    if finishers or config.base_url or any(p.__module__ not in BASE_URL_PLANNERS for p in planners):
+    if not lean_parts_possible(planners, states, site):
         return False
     templates = Path(config.templates_dir)
     if any((templates / name).exists() for name in SUMMARY_TEMPLATES):
@@ -63,8 +62,10 @@ def lean_possible(config: Config, planners: tuple, finishers: list, states: dict
 def site_step(site: Site, states: dict[str, MeetingState], render_key: bytes, memo: SiteMemo | None,
               kept: dict[str, bytes], entries_of: Callable[[str, SiteSummary], list[PayerEntry]],
               render: Callable[[PagePlan], str], put: Callable[[str, bytes], None], keep: Callable[[str], bool],
-              links: list[SiteLink], diags: Diagnostics) -> tuple[int, dict[str, bytes], SiteMemo]:
-    """Check, and render or keep, the site-level pages; returns their count, their digests and the memo."""
+              links: list[SiteLink], diags: Diagnostics,
+              more_files: tuple[tuple[str, str], ...] = ()) -> tuple[int, dict[str, bytes], SiteMemo]:
+    """Check, and render or keep, the site-level pages; returns their count, their digests and the memo.
+    `more_files`: the other site-level files (feeds, open data, ...), for the checks."""
     summaries: list[SiteSummary] = [states[m.slug].summary for m in site.meetings]  # type: ignore[misc]
     key = combine(render_key, site.today.isoformat(), tuple(s.digest for s in summaries))
     outputs: dict[str, bytes] = {}
@@ -89,10 +90,11 @@ def site_step(site: Site, states: dict[str, MeetingState], render_key: bytes, me
             outputs[page.path] = digest(data)
             put(page.path, data)
     pages = memo.front + [e for s in summaries for e in s.pages] + memo.rest
-    check_unique_entries(pages + [e for s in summaries for e in s.files], diags)
+    files = [e for s in summaries for e in s.files] + list(more_files)
+    check_unique_entries(pages + files, diags)
     every = {path: text for s in states.values() for path, text in s.anchors.items()}
     every.update(memo.anchors)
-    check_site_links(links, every, {path for s in summaries for path, _ in s.files}, diags)
+    check_site_links(links, every, {path for path, _ in files}, diags)
     return len(memo.front) + len(memo.rest), outputs, memo
 
 
@@ -111,8 +113,8 @@ def full_step(site: Site, job: Job, env, put: Callable[[str, bytes], None], stat
     check_unique_outputs(all_pages, all_files, diags)
     under_meeting = tuple(m.url for m in site.meetings)
     pages = [p for p in all_pages if not p.url.startswith(under_meeting)]
-    meeting_files = {f.path for f in all_files if f.path.startswith(under_meeting)}
-    files = [f for f in all_files if f.path not in meeting_files or not planned_by_meeting(f, states)]
+    written = {path for s in states.values() for path in s.outputs}  # by the meetings' workers
+    files = [f for f in all_files if f.path not in written]
     texts: dict[str, str] = {}
     for page in pages:
         try:
@@ -135,10 +137,3 @@ def full_site(site: Site, job: Job) -> Site:
         assert full is not None, meeting.slug
         meetings.append(full)
     return replace(site, meetings=tuple(meetings))
-
-
-def planned_by_meeting(plan, states: dict[str, MeetingState]) -> bool:
-    """Whether a worker already wrote this file (a meeting's CSV or annex file, not a planner's output)."""
-    meeting = plan.path.split("/", 1)[0]
-    state = states.get(meeting)
-    return state is not None and plan.path in state.outputs
