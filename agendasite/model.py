@@ -133,6 +133,7 @@ class Meeting:
     preamble_html: str
     sections: tuple[Section, ...]
     source: str
+    decided: bool | None = None  # kept by a light copy without sections (parallel.light): has_decisions
 
     @property
     def items(self) -> tuple[Item, ...]:
@@ -144,6 +145,8 @@ class Meeting:
 
     @property
     def has_decisions(self) -> bool:
+        if self.decided is not None:
+            return self.decided
         return any(item.decision_html for item in self.items)
 
 

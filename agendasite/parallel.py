@@ -111,7 +111,7 @@ def fast_pickling(modules: tuple) -> None:
 
 def light(meeting: Meeting) -> Meeting:
     """The meeting without items, preamble and notes: small to keep, enough for site-level pages."""
-    return dataclasses.replace(meeting, sections=(), preamble_html="", notes=())
+    return dataclasses.replace(meeting, sections=(), preamble_html="", notes=(), decided=meeting.has_decisions)
 
 
 def summarize(meeting: Meeting, short: Meeting | None, pages: list,
