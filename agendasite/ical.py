@@ -43,7 +43,7 @@ def calendar_files(site: Site, parts: Parts) -> list[SiteFile]:
         ordered = sorted(meetings, key=lambda m: (m.date.as_date(), m.start or dt.time(0), m.slug))
 
         def inputs() -> object:
-            return name, title, [(m.date, m.start, m.slug, parts.key(m, "event", calendar_part)) for m in ordered]
+            return name, title, [(m.slug, parts.key(m, "event", calendar_part)) for m in ordered]
 
         def make() -> bytes:
             return render_calendar(site.config, [parts.get(m, "event", calendar_part) for m in ordered], title, name)

@@ -9,6 +9,7 @@ indented to where they stand, which gives the same bytes as serialising the list
 
 from __future__ import annotations
 
+import functools
 import json
 from dataclasses import dataclass
 from typing import Any, Callable
@@ -135,17 +136,21 @@ def _papers(site: Site, parts: Parts, data: OpenData) -> list[Paper]:
     for meeting in sorted(site.meetings, key=lambda m: (m.date.as_date(), m.slug)):
         for case in dict.fromkeys(parts.get(meeting, "cases", open_data_part)):
             cases.setdefault(case, []).append(meeting)
-    papers = []
-    for case, meetings in sorted(cases.items()):
-        def inputs(case: str = case, meetings: list[Meeting] = meetings) -> object:
-            return case, [(m.slug, m.body, m.date, parts.key(m, "uses", open_data_part)) for m in meetings]
+    return [_paper_file(data, parts, case, meetings) for case, meetings in sorted(cases.items())]
 
-        def text(case: str = case, meetings: list[Meeting] = meetings) -> str:
-            return parts.memo(combine("paper", inputs(case, meetings)), lambda: json_text(_paper(data, case, [
-                (m, use) for m in meetings for use in parts.get(m, "uses", open_data_part) if use[0] == case])))
 
-        papers.append(Paper(paper_path(case), frozenset(m.slug for m in meetings), inputs, text))
-    return papers
+def _paper_file(data: OpenData, parts: Parts, case: str, meetings: list[Meeting]) -> Paper:
+    """A paper's file: its inputs and text are made once (the paper's file and the bodies' lists read them)."""
+    @functools.cache
+    def inputs() -> object:
+        return case, [(m.slug, m.body, m.date.iso(), parts.key(m, "uses", open_data_part)) for m in meetings]
+
+    @functools.cache
+    def text() -> str:
+        return parts.memo(combine("paper", inputs()), lambda: json_text(_paper(data, case, [
+            (m, use) for m in meetings for use in parts.get(m, "uses", open_data_part) if use[0] == case])))
+
+    return Paper(paper_path(case), frozenset(m.slug for m in meetings), inputs, text)
 
 
 def _paper(data: OpenData, case: str, uses: list[tuple[Meeting, tuple]]) -> dict[str, Any]:
