@@ -9,9 +9,7 @@ indented to where they stand, which gives the same bytes as serialising the list
 
 from __future__ import annotations
 
-import functools
 import json
-from dataclasses import dataclass
 from typing import Any, Callable
 
 from .cache import combine
@@ -23,14 +21,32 @@ from .published import Body, Parts, SiteFile, absolute, bodies_of, iso, updated_
 LISTS = ("organizations", "people", "meetings", "papers", "agenda-items", "files")
 
 
-@dataclass(frozen=True, slots=True)
 class Paper:
-    """A case number's Paper: its file, the meetings that treated it, and how to make its text."""
+    """A case number's Paper: its file, the meetings that treated it, and its inputs and text, each made once
+    (the paper's file and the lists of papers of every body that treated it read them)."""
 
-    path: str
-    meetings: frozenset[str]
-    inputs: Callable[[], object]
-    text: Callable[[], str]
+    def __init__(self, data: OpenData, parts: Parts, case: str, meetings: list[Meeting]) -> None:
+        self.data, self.parts, self.case, self.meetings = data, parts, case, meetings
+        self.path = paper_path(case)
+        self.slugs = frozenset(m.slug for m in meetings)
+        self._inputs: object = None
+        self._text: str | None = None
+
+    def inputs(self) -> object:
+        if self._inputs is None:
+            self._inputs = self.case, [(m.slug, m.body, m.date.iso(), self.parts.key(m, "uses", open_data_part))
+                                       for m in self.meetings]
+        return self._inputs
+
+    def text(self) -> str:
+        if self._text is None:
+            self._text = self.parts.memo(combine("paper", self.inputs()), self._make)
+        return self._text
+
+    def _make(self) -> str:
+        uses = [(m, use) for m in self.meetings for use in self.parts.get(m, "uses", open_data_part)
+                if use[0] == self.case]
+        return json_text(_paper(self.data, self.case, uses))
 
 
 def listing_text(texts: list[str]) -> str:
@@ -110,7 +126,7 @@ def _add_body(add: Callable, data: OpenData, body: Body, parts: Parts, papers: l
         lambda: json_text(_body(data, body.slug, body.name, updated(body))))
     for name in LISTS:
         if name == "papers":
-            own = [paper for paper in papers if not slugs.isdisjoint(paper.meetings)]
+            own = [paper for paper in papers if not slugs.isdisjoint(paper.slugs)]
             add(f"{base}/papers.json", lambda own=own: [p.inputs() for p in own],
                 lambda own=own: listing_text([p.text() for p in own]))
         else:
@@ -136,21 +152,7 @@ def _papers(site: Site, parts: Parts, data: OpenData) -> list[Paper]:
     for meeting in sorted(site.meetings, key=lambda m: (m.date.as_date(), m.slug)):
         for case in dict.fromkeys(parts.get(meeting, "cases", open_data_part)):
             cases.setdefault(case, []).append(meeting)
-    return [_paper_file(data, parts, case, meetings) for case, meetings in sorted(cases.items())]
-
-
-def _paper_file(data: OpenData, parts: Parts, case: str, meetings: list[Meeting]) -> Paper:
-    """A paper's file: its inputs and text are made once (the paper's file and the bodies' lists read them)."""
-    @functools.cache
-    def inputs() -> object:
-        return case, [(m.slug, m.body, m.date.iso(), parts.key(m, "uses", open_data_part)) for m in meetings]
-
-    @functools.cache
-    def text() -> str:
-        return parts.memo(combine("paper", inputs()), lambda: json_text(_paper(data, case, [
-            (m, use) for m in meetings for use in parts.get(m, "uses", open_data_part) if use[0] == case])))
-
-    return Paper(paper_path(case), frozenset(m.slug for m in meetings), inputs, text)
+    return [Paper(data, parts, case, meetings) for case, meetings in sorted(cases.items())]
 
 
 def _paper(data: OpenData, case: str, uses: list[tuple[Meeting, tuple]]) -> dict[str, Any]:
