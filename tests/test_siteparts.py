@@ -15,7 +15,7 @@ from agendasite.plan import FilePlan
 
 from .test_incremental import ENV, _assert_same_as_clean, _corpus_module, _edit_item_text, _item, _meeting, _search, \
     _tree
-from .test_sitewide import LEAN_EDITS, _no_archive
+from .test_sitewide import LEAN_EDITS, _no_archive, record_calls
 
 
 @pytest.fixture(params=["swap", "in-place"])
@@ -86,15 +86,7 @@ def _build(config: Path, out: Path, **kwargs) -> BuildResult:
 
 def _written(monkeypatch: pytest.MonkeyPatch) -> list[str]:
     """Site-level files written (not kept) by the main process from now on."""
-    seen: list[str] = []
-    put = incremental._put
-
-    def recording(staging, output, rel, *args) -> None:
-        seen.append(rel)
-        put(staging, output, rel, *args)
-
-    monkeypatch.setattr(incremental, "_put", recording)
-    return seen
+    return record_calls(monkeypatch, incremental, "_put", lambda staging, output, rel, *rest: rel)
 
 
 @pytest.mark.parametrize("edit", PARTS_EDITS, ids=[e.__name__.lstrip("_") for e in PARTS_EDITS])

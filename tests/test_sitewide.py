@@ -55,17 +55,22 @@ def _no_archive(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(sitewide, "full_site", refuse)
 
 
+def record_calls(monkeypatch: pytest.MonkeyPatch, module, name: str, which) -> list[str]:
+    """What `which(*args)` says of each call of `module.name` from now on (the call still happens)."""
+    seen: list[str] = []
+    original = getattr(module, name)
+
+    def recording(*args):
+        seen.append(which(*args))
+        return original(*args)
+
+    monkeypatch.setattr(module, name, recording)
+    return seen
+
+
 def _rendered(monkeypatch: pytest.MonkeyPatch) -> list[str]:
     """Site-level pages rendered in this process from now on."""
-    seen: list[str] = []
-    render = pipeline.render_text
-
-    def recording(env, page, site, config) -> str:
-        seen.append(page.path)
-        return render(env, page, site, config)
-
-    monkeypatch.setattr(pipeline, "render_text", recording)
-    return seen
+    return record_calls(monkeypatch, pipeline, "render_text", lambda env, page, site, config: page.path)
 
 
 @pytest.mark.parametrize("edit", LEAN_EDITS, ids=[e.__name__.lstrip("_") for e in LEAN_EDITS])
