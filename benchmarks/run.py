@@ -20,6 +20,7 @@ import sys
 import time
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Callable
 
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
@@ -66,26 +67,41 @@ def measure(cmd: list[str], cwd: Path, timeout: float = 3600, may_stop: bool = F
     return data["wall"], data["rss_kb"] / 1024, data["err"]
 
 
-def repeated(label: str, n: int, items: int, repeat: int, prepare, cmd: list[str], cwd: Path) -> Row:
-    """Run prepare(k) then the command, `repeat` times; keep the medians."""
-    walls, rss = [], []
+def interleaved(cases: list[tuple[str, Callable[[int], None], list[str], Path]], n: int, items: int,
+                repeat: int) -> list[Row]:
+    """Run the cases in turn, `repeat` rounds of (label, prepare, command, folder): prepare(k), then the
+    command. Rounds A B C, A B C, ... put whatever slows this shared machine for a while (other sessions,
+    the file system after deletions: see Trash) on every case alike, so their ratios hold. Medians."""
+    walls: dict[str, list[float]] = {label: [] for label, *_ in cases}
+    rss: dict[str, list[float]] = {label: [] for label, *_ in cases}
     for k in range(repeat):
-        prepare(k)
-        wall, mem, _ = measure(cmd, cwd)
-        walls.append(wall)
-        rss.append(mem)
-    row = Row(label, n, statistics.median(walls), statistics.median(rss), items)
-    print(f"  {label:<34} {row.wall:8.2f} s  {1000 * row.wall / items:7.2f} ms/item  {row.rss_mb:7.0f} MB",
-          flush=True)
-    return row
+        for label, prepare, cmd, cwd in cases:
+            prepare(k)
+            wall, mem, _ = measure(cmd, cwd)
+            walls[label].append(wall)
+            rss[label].append(mem)
+    rows = []
+    for label, *_ in cases:
+        row = Row(label, n, statistics.median(walls[label]), statistics.median(rss[label]), items)
+        print(f"  {label:<34} {row.wall:8.2f} s  {1000 * row.wall / items:7.2f} ms/item  {row.rss_mb:7.0f} MB"
+              f"  (runs: {', '.join(f'{w:.2f}' for w in walls[label])})", flush=True)
+        rows.append(row)
+    return rows
+
+
+def repeated(label: str, n: int, items: int, repeat: int, prepare: Callable[[int], None], cmd: list[str],
+             cwd: Path) -> Row:
+    """One case, `repeat` times in a row; the medians."""
+    return interleaved([(label, prepare, cmd, cwd)], n, items, repeat)[0]
 
 
 class Trash:
     """Outputs of earlier runs, moved aside (a rename) instead of deleted, and deleted after the whole run.
 
     On this machine's ext4 (no journal), creating files within about a minute of deleting many files is
-    3 to 5 times slower (the kernel's `recently_deleted` check during inode allocation), which made every
-    cold build after a `rm -rf` of the previous output pay seconds of system time, whichever tool it was.
+    3 to 5 times slower (the kernel's `recently_deleted` check during inode allocation skips inodes freed
+    less than 60 s ago, 360 s while their inode table is not yet written back), which made every cold
+    build after a `rm -rf` of the previous output pay seconds of system time, whichever tool it was.
     """
 
     def __init__(self, work: Path) -> None:
@@ -108,6 +124,8 @@ def bench(n: int, repeat: int, work: Path, trash: Trash, mkdocs_cap: int, mkdocs
           base_url: str | None, reference_limit: int, mkdocs_factor: float) -> list[Row]:
     """All cases for one corpus size."""
     meetings = corpus.generate(n)
+    # The last run's corpora and outputs moved aside, not deleted by the rewrite below (see Trash).
+    trash.clear(work / "agendasite", work / "hugo", work / "mkdocs", work / "mkdocs-all", work / "floor-out")
     ours = corpus.write_agendasite(meetings, work / "agendasite", base_url).parent
     hugo = corpus.write_hugo(meetings, work / "hugo")
     template = ours / "templates" / "item.html"
@@ -131,7 +149,15 @@ def bench(n: int, repeat: int, work: Path, trash: Trash, mkdocs_cap: int, mkdocs
     set_template(0)
     trash.clear(ours / "site", ours / ".cache", hugo / "public", hugo / "resources", work / "floor-out")
     _settle()
-    rows = [repeated("agendasite cold (fresh cache)", n, n, repeat, fresh, build, ours)]
+    hugo_bin = _hugo_binary()
+    floor_out = work / "floor-out"
+    rows = interleaved([
+        ("agendasite cold (fresh cache)", fresh, build, ours),
+        ("Hugo cold", lambda k: trash.clear(hugo / "public", hugo / "resources"),
+         [hugo_bin, "--quiet", "--ignoreCache", "-d", "public"], hugo),
+        ("floor (1 process)", lambda k: trash.clear(floor_out),
+         [sys.executable, str(HERE / "floor.py"), str(ours / "content"), str(floor_out)], ours),
+    ], n, n, repeat)
     rows.append(repeated("agendasite no-change rebuild", n, n, repeat, lambda k: None, build, ours))
     rows.append(repeated("agendasite one item edited", n, n, repeat, edit_item, build, ours))
     if n <= reference_limit:
@@ -139,13 +165,6 @@ def bench(n: int, repeat: int, work: Path, trash: Trash, mkdocs_cap: int, mkdocs
                              build + ["--no-cache", "--jobs", "1"], ours))
         fresh(0)
         measure(build, ours)  # the site and cache again, for the template edit below (not reported)
-
-    hugo_bin = _hugo_binary()
-    rows.append(repeated("Hugo cold", n, n, repeat, lambda k: trash.clear(hugo / "public", hugo / "resources"),
-                         [hugo_bin, "--quiet", "--ignoreCache", "-d", "public"], hugo))
-    floor_out = work / "floor-out"
-    rows.append(repeated("floor (1 process)", n, n, repeat, lambda k: trash.clear(floor_out),
-                         [sys.executable, str(HERE / "floor.py"), str(ours / "content"), str(floor_out)], ours))
     # Last of our cases: a template edit swaps in a new output folder and deletes the old one (in the
     # background), which would slow whatever creates files next (see Trash).
     rows.append(repeated("agendasite one template edited", n, n, repeat, lambda k: set_template(k + 1), build, ours))
@@ -178,7 +197,7 @@ def mkdocs_whole(meetings, n: int, root: Path, trash: Trash, limit: float) -> Ro
     return row
 
 
-def _settle(seconds: float = 60) -> None:
+def _settle(seconds: float = 90) -> None:
     """Wait until deletions of earlier runs (ours in the background, the corpus rewrite) no longer slow
     file creation (see Trash)."""
     time.sleep(seconds)
