@@ -207,7 +207,7 @@ def _convert(node: yaml.Node, offset: int) -> YValue:
     if isinstance(node, yaml.ScalarNode):
         style = node.style
         return YText(node.value, _pos(node, offset), style == "'" or style == '"',
-                     style is None and node.tag == NULL_TAG)
+                     not style and node.tag == NULL_TAG)  # plain: style '' from the C loader, None from Python's
     if isinstance(node, yaml.SequenceNode):
         return YList(tuple([_convert(child, offset) for child in node.value]), _pos(node, offset))
     if isinstance(node, yaml.MappingNode):

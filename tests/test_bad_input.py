@@ -91,6 +91,7 @@ CASES = [
          "'start' must be a time written HH:MM, not '25:00'"),
     Case("status-typo", {MEETING: meeting("status: helt\n")}, MEETING, 4,
          "'status' must be one of planned, held, cancelled, not 'helt'"),
+    Case("title-is-yaml-null", {ITEM: item("number: 1.1\ntitle: ~")}, ITEM, 3, "'title' is empty"),
     Case("title-is-a-list", {ITEM: item("number: 1.1\ntitle: [a, b]")}, ITEM, 3, "'title' must be text, not a list"),
     Case("duplicate-key", {ITEM: item("number: 1.1\ntitle: A\ntitle: B")}, ITEM, 4,
          "the key 'title' appears twice (first on line 3)"),

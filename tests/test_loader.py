@@ -33,6 +33,8 @@ def test_every_scalar_stays_text_whatever_yaml_would_make_of_it():
     assert [(key.value, value.value, value.quoted) for key, value in tree.entries] == [
         ("a", "", False), ("b", "~", False), ("c", "null", False), ("d", "null", True), ("e", "", True),
         ("f", "no", False), ("g", "0x1F", False), ("h", "2024-01-01", False), ("i", "x", False)]
+    # YAML's null, written plainly: empty, ~, null (or tagged); a quoted 'null' is text
+    assert [key.value for key, value in tree.entries if value.is_null] == ["a", "b", "c", "i"]
 
 
 def test_positions_are_one_based_with_offset():
