@@ -12,13 +12,13 @@ from __future__ import annotations
 import calendar
 import datetime as dt
 import os
-import shutil
 import subprocess
 import sys
 from pathlib import Path
 
 from .diagnostics import Diagnostics
 from .model import Site
+from .write import keep_folder
 
 HANDBOOK_DIR = "handbook"
 
@@ -102,19 +102,7 @@ def handbook_key(table: dict[str, tuple], inputs: list[Path], code: bytes, base_
 def keep_handbook(staged: Path, published: Path) -> bool:
     """Hard-link the published handbook into the staged site (its inputs did not change); False if it cannot
     be (then MkDocs builds it again)."""
-    source = published / HANDBOOK_DIR
-    if not source.is_dir():
-        return False
-    try:
-        for folder, _, names in os.walk(source):
-            target = staged / HANDBOOK_DIR / Path(folder).relative_to(source)
-            target.mkdir(parents=True, exist_ok=True)
-            for name in names:
-                os.link(os.path.join(folder, name), target / name)
-    except OSError:
-        shutil.rmtree(staged / HANDBOOK_DIR, ignore_errors=True)
-        return False
-    return True
+    return keep_folder(staged, published, HANDBOOK_DIR)
 
 
 def _display(config: Path, site: Site) -> str:

@@ -34,7 +34,8 @@ from .publish import apply_in_place, link_all
 from .sitewide import SiteMemo, full_step, lean_possible, site_step
 from .siteparts import PARTS, LeanOutputs, used_parts
 from .handbook import finish_handbook, handbook_inputs, handbook_key, keep_handbook
-from .write import StagingDir, asset_files
+from .search import INDEX_DIR
+from .write import StagingDir, asset_files, keep_folder
 
 if TYPE_CHECKING:
     from .pipeline import BuildOptions, BuildResult
@@ -143,6 +144,10 @@ def _run(options: BuildOptions, result: BuildResult, config: Config, gettext) ->
     keep_book = handbook is not None and previous is not None and previous.handbook == handbook
     if keep_book:  # the last build's handbook is kept: no MkDocs, and a small change may be applied in place
         finishers.remove(finish_handbook)
+    keep_index = options.keep_search_index and previous is not None and pipeline.index_search in finishers \
+        and (output / INDEX_DIR).is_dir()
+    if keep_index:  # the preview's rebuilds keep the last index: no Pagefind over the whole site
+        finishers.remove(pipeline.index_search)
     staging = StagingDir(output)
     states: dict[str, MeetingState] = {}
     job = Job(config, gettext, today, Path.cwd().resolve(), env, cache / "parsed", {}, staging.path,
@@ -232,6 +237,8 @@ def _run(options: BuildOptions, result: BuildResult, config: Config, gettext) ->
         progress.phase("finish")
         if keep_book and job.link_unchanged and not keep_handbook(staging.path, output):
             finishers.append(finish_handbook)
+        if keep_index and job.link_unchanged and not keep_folder(staging.path, output, INDEX_DIR):
+            finishers.append(pipeline.index_search)
         for finisher in finishers:
             finisher(staging.path, result.site, diags)
         if diags.has_errors:
@@ -264,6 +271,8 @@ def _run(options: BuildOptions, result: BuildResult, config: Config, gettext) ->
     summary = {"meetings": result.meetings, "items": result.items, "annexes": result.annexes,
                "pages": result.pages, "files": result.files, "output_dir": str(output),
                "diagnostics": [tuple(getattr(d, f) for f in d.__slots__) for d in diags.items]}
+    if keep_index and pipeline.index_search not in finishers:  # the index may miss edits: a build that
+        fkey = (fkey, "search index kept")  # would index them is no no-change build (its key differs)
     write_pickle(sdir / "fast.pickle", FastRecord(fkey, [str(r) for r in roots], table, scan_ns, stamp, summary))
     applying.unlink(missing_ok=True)
     _prune(cache / "parsed", {s.key.hex() for s in states.values()})

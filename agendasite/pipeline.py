@@ -55,6 +55,9 @@ class BuildOptions:
     cache_dir: Path | None = None  # default: $AGENDASITE_CACHE_DIR, else .cache/agendasite/ beside the config
     jobs: int | None = None  # worker processes; default: the available cores
     progress: Any = None  # a progress.Progress reporter; default: silent
+    # Keep the search index of the last build into this output folder instead of running Pagefind again
+    # over the whole site (the preview's rebuilds: serve.py); the index may then miss the latest edits.
+    keep_search_index: bool = False
 
 
 @dataclass(slots=True)

@@ -14,7 +14,7 @@ import signal
 import sys
 import tempfile
 import threading
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import partial
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
@@ -186,7 +186,10 @@ def main(argv: list[str] | None = None) -> int:
         return 1
     server.daemon_threads = True
     stop = threading.Event()
-    watcher = threading.Thread(target=watch, args=(options, state, stop, args.interval, first), daemon=True)
+    # Rebuilds while editing keep the search index of the first build: Pagefind cannot update an index, and
+    # indexing a large archive again on every save (14 s at 10,000 items) would hold up every reload.
+    again = replace(options, keep_search_index=True)
+    watcher = threading.Thread(target=watch, args=(again, state, stop, args.interval, first), daemon=True)
     watcher.start()
     signal.signal(signal.SIGINT, signal.default_int_handler)  # even when started with SIGINT ignored
     signal.signal(signal.SIGTERM, _interrupt)

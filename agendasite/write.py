@@ -27,6 +27,24 @@ def make_parent(target: str, made: set[str]) -> str:
     return target
 
 
+def keep_folder(staged: Path, published: Path, name: str) -> bool:
+    """Hard-link the published site's folder `name` into the staged site, whole (a finisher's output that is
+    kept); False, with nothing left behind, if it is not there or cannot be linked."""
+    source = published / name
+    if not source.is_dir():
+        return False
+    try:
+        for folder, _, names in os.walk(source):
+            target = staged / name / Path(folder).relative_to(source)
+            target.mkdir(parents=True, exist_ok=True)
+            for entry in names:
+                os.link(os.path.join(folder, entry), target / entry)
+    except OSError:
+        shutil.rmtree(staged / name, ignore_errors=True)
+        return False
+    return True
+
+
 class StagingDir:
     """A temporary folder beside the output; `publish()` swaps it in, `discard()` removes it."""
 

@@ -303,3 +303,27 @@ def test_the_embedded_site_with_its_handbook_is_unchanged_on_a_second_build(tmp_
     third = subprocess.run(command, cwd=tmp_path, env=env, capture_output=True, text=True, check=False)
     assert third.returncode == 0 and "nothing changed" not in third.stdout
     assert "Mere." in (tmp_path / "site" / "handbook" / "index.html").read_text("utf-8")
+
+
+@pytest.mark.parametrize("fraction", [0.0, 1.0], ids=["swap", "in-place"])
+def test_a_rebuild_may_keep_the_search_index(corpus: Path, tmp_path: Path, fraction: float,
+                                             monkeypatch: pytest.MonkeyPatch) -> None:
+    """The preview's rebuilds (serve.py) keep the last search index instead of running Pagefind over the whole
+    site: the index files stay the same files; every other file is what a clean build gives."""
+    monkeypatch.setattr(incremental, "IN_PLACE_FRACTION", fraction)
+    _search(corpus, True)
+    out = tmp_path / "out"
+    _build(corpus, out, keep_search_index=True)  # no index yet: Pagefind builds it
+    index = {p: p.stat().st_ino for p in (out / "pagefind").rglob("*") if p.is_file()}
+    assert any(p.name == "pagefind.js" for p in index)
+    _edit_item_text(corpus)
+    _build(corpus, out, keep_search_index=True)
+    assert {p: p.stat().st_ino for p in (out / "pagefind").rglob("*") if p.is_file()} == index
+    clean = tmp_path / "clean"
+    _build(corpus, clean, incremental=False)
+    kept, expected = _tree(out), _tree(clean)
+    assert {k: v for k, v in kept.items() if not k.startswith("pagefind/")} == \
+        {k: v for k, v in expected.items() if not k.startswith("pagefind/")}
+    _build(corpus, out)  # a build without keep_search_index indexes the site again
+    assert {p: p.stat().st_ino for p in (out / "pagefind").rglob("*") if p.is_file()} != index
+    assert _tree(out) == _tree(clean)
