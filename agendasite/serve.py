@@ -115,11 +115,13 @@ class PreviewHandler(SimpleHTTPRequestHandler):
         self.wfile.write(data)
 
 
-def rebuild(options: BuildOptions, state: PreviewState) -> BuildResult:
-    """Build once; record the outcome and print the messages like the build command does."""
+def rebuild(options: BuildOptions, state: PreviewState, verbose: bool = False) -> BuildResult:
+    """Build once; record the outcome and print the messages like the build command does (notes only with
+    `verbose`: a site's acknowledged figures would otherwise fill the terminal on every save)."""
     result = build(options)
     diags = result.diagnostics.sorted()
-    messages = [format_diagnostic(d) for d in diags]
+    notes = sum(1 for d in diags if d.severity == "note")
+    messages = [format_diagnostic(d) for d in diags if verbose or d.severity != "note"]
     with state.lock:
         state.version += 1
         state.ok = result.ok
@@ -127,7 +129,8 @@ def rebuild(options: BuildOptions, state: PreviewState) -> BuildResult:
     for message in messages:
         print(message, file=sys.stderr)
     if result.ok:
-        print(f"built: {result.pages} pages, {result.files} files in {result.seconds:.2f} s", flush=True)
+        print(f"built: {result.pages} pages, {result.files} files in {result.seconds:.2f} s"
+              + (f"; {notes} note(s), shown with --verbose" if notes and not verbose else ""), flush=True)
     else:
         print("build failed; the preview shows the errors until they are fixed", flush=True)
     sys.stderr.flush()
@@ -144,14 +147,14 @@ def watched_paths(config_path: Path, result: BuildResult) -> list[Path]:
 
 
 def watch(options: BuildOptions, state: PreviewState, stop: threading.Event, interval: float,
-          first: BuildResult) -> None:
+          first: BuildResult, verbose: bool = False) -> None:
     """Poll the watched files; rebuild when any changed, appeared or disappeared."""
     paths = watched_paths(options.config_path, first)
     before = snapshot(paths)
     while not stop.wait(interval):
         now = snapshot(paths)
         if now != before:
-            result = rebuild(options, state)
+            result = rebuild(options, state, verbose)
             paths = watched_paths(options.config_path, result)
             before = snapshot(paths)
 
@@ -169,12 +172,15 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--config", type=Path, default=Path("site_config.yml"), metavar="FILE",
                         help="the site configuration (default: site_config.yml)")
     parser.add_argument("--interval", type=float, default=0.5, help="seconds between checks for changes")
+    parser.add_argument("-v", "--verbose", action="store_true",
+                        help="also print notes (e.g. stated figures that differ from the computed ones and were "
+                             "acknowledged)")
     args = parser.parse_args(argv)
     workdir = Path(tempfile.mkdtemp(prefix="agendasite-preview-"))
     out = workdir / "site"
     options = BuildOptions(config_path=args.config, output_dir=out)
     state = PreviewState()
-    first = rebuild(options, state)
+    first = rebuild(options, state, args.verbose)
     out.mkdir(exist_ok=True)
     try:
         server = ThreadingHTTPServer((args.host, args.port),
@@ -189,7 +195,8 @@ def main(argv: list[str] | None = None) -> int:
     # Rebuilds while editing keep the search index of the first build: Pagefind cannot update an index, and
     # indexing a large archive again on every save (14 s at 10,000 items) would hold up every reload.
     again = replace(options, keep_search_index=True)
-    watcher = threading.Thread(target=watch, args=(again, state, stop, args.interval, first), daemon=True)
+    watcher = threading.Thread(target=watch, args=(again, state, stop, args.interval, first, args.verbose),
+                               daemon=True)
     watcher.start()
     signal.signal(signal.SIGINT, signal.default_int_handler)  # even when started with SIGINT ignored
     signal.signal(signal.SIGTERM, _interrupt)

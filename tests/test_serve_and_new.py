@@ -162,3 +162,23 @@ def test_the_reference_command_prints_the_handbooks_reference_generated_from_the
     proc = subprocess.run([sys.executable, str(ROOT / "build.py"), "reference", "--out", str(out)], cwd=tmp_path,
                           env=_env(), capture_output=True, text=True, timeout=120)
     assert proc.returncode == 0 and out.read_text(encoding="utf-8") == reference_page()
+
+
+def test_the_preview_prints_notes_only_when_asked(tiny_site: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """Like the build command: a note (here a stated total within the rounding of its rows) is counted, and
+    printed with --verbose; the editor's terminal is not filled with them on every save."""
+    from agendasite.pipeline import BuildOptions
+    from agendasite.serve import PreviewState, rebuild
+
+    path = tiny_site / ITEM
+    path.write_text(path.read_text(encoding="utf-8") + "\n| Post | Beløb |\n|---|--:|\n| a | 1,2 |\n| b | 1,2 |\n"
+                    "| I alt | =sum 2,5 |\n", encoding="utf-8")
+    options = BuildOptions(config_path=tiny_site / "site_config.yml", output_dir=tiny_site / "preview",
+                           environ=_env())
+    assert rebuild(options, PreviewState()).ok
+    quiet = capsys.readouterr()
+    assert "stated total 2,5" not in quiet.err
+    assert re.search(r"^built: \d+ pages, \d+ files in [\d.]+ s; 1 note\(s\), shown with --verbose$", quiet.out, re.M)
+    assert rebuild(options, PreviewState(), verbose=True).ok
+    loud = capsys.readouterr()
+    assert f"{ITEM}:" in loud.err and "note: stated total 2,5" in loud.err and "note(s)" not in loud.out
