@@ -78,6 +78,7 @@ def build_main(argv: list[str]) -> int:
     args = make_parser().parse_args(argv)
     progress = for_stream(sys.stdout)
     result = _unchanged(args)
+    unchanged = result is not None
     if result is None:
         from .pipeline import BuildOptions, build
 
@@ -106,7 +107,8 @@ def build_main(argv: list[str]) -> int:
         kept = "the previous output was left untouched" if not args.check else "nothing was written"
         print(f"build failed: {errors} error(s), {warnings} warning(s); {kept}.", file=sys.stderr)
         return 1
-    what = "checked" if args.check else f"written to {result.output_dir}"
+    what = "checked" if args.check else f"unchanged in {result.output_dir}" if unchanged \
+        else f"written to {result.output_dir}"
     print(f"{result.meetings} meetings, {result.items} items, {result.annexes} annexes, "
           f"{result.pages} pages, {result.files} files {what} in {result.seconds:.2f} s"
           + (f"; {warnings} warning(s)" if warnings else "")

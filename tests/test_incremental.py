@@ -223,6 +223,8 @@ def test_cli_under_ci_prints_plain_phase_lines(corpus: Path, tmp_path: Path) -> 
     again = subprocess.run([sys.executable, str(ROOT / "build.py"), "--config", str(corpus), "--out",
                             str(tmp_path / "out")], capture_output=True, text=True, env=env, cwd=tmp_path)
     assert again.returncode == 0 and "nothing changed since the last build" in again.stdout
+    assert again.stdout.splitlines()[-1].startswith("4 meetings, 60 items") and \
+        f"files unchanged in {tmp_path / 'out'} in " in again.stdout.splitlines()[-1]
 
 
 def test_only_changed_files_are_written(corpus: Path, tmp_path: Path, publish_mode: str) -> None:
