@@ -89,7 +89,7 @@ def handbook_key(table: dict[str, tuple], inputs: list[Path], code: bytes, base_
 
     roots = tuple(str(p) for p in inputs)
     under = tuple(r + os.sep for r in roots)
-    files = tuple((path, entry[2]) for path, entry in sorted(table.items()) if path in roots or path.startswith(under))
+    files = tuple(sorted((path, entry[2]) for path, entry in table.items() if path in roots or path.startswith(under)))
     versions = []
     for name in ("mkdocs", "mkdocs-material", "pymdown-extensions"):
         try:

@@ -61,13 +61,8 @@ def _grouped(locale: str) -> re.Pattern | None:
 
 def parse_number(text: str, locale: str = "da") -> Decimal:
     """Parse `1.778`, `10,5`, `-3`, `1779` the locale's way; raise NumberFormatError otherwise."""
-    raw = text.strip().replace("\u00a0", " ").replace("\u2212", "-")
-    if not raw or not any(map(str.isdigit, raw)):
-        raise NumberFormatError(f"'{text}' is not a number")
+    raw = _cleaned(text, locale)
     group = get_group_symbol(locale)
-    decimal = get_decimal_symbol(locale)
-    if " " in raw and group != " ":
-        raise NumberFormatError(f"'{text}' is not a number (spaces inside)")
     if group in raw:
         grouped = _grouped(locale)
         if grouped is None or len(raw) > 20 or not grouped.fullmatch(raw):
@@ -75,9 +70,20 @@ def parse_number(text: str, locale: str = "da") -> Decimal:
     # What Babel's parse_decimal does when strict checking has nothing to check (no separator, or separators
     # exactly where Babel writes them), at a fifth of the cost: tables are parsed cell by cell.
     try:
-        return Decimal(raw.replace(group, "").replace(decimal, "."))
+        return Decimal(raw.replace(group, "").replace(get_decimal_symbol(locale), "."))
     except InvalidOperation:
         raise _not_the_locale_way(text, locale) from None
+
+
+def _cleaned(text: str, locale: str) -> str:
+    """The text without surrounding space, no-break spaces and typographic minus; an error if it cannot be a
+    number (no digit, or spaces inside where the locale does not group with them)."""
+    raw = text.strip().replace("\u00a0", " ").replace("\u2212", "-")
+    if not raw or not any(map(str.isdigit, raw)):
+        raise NumberFormatError(f"'{text}' is not a number")
+    if " " in raw and get_group_symbol(locale) != " ":
+        raise NumberFormatError(f"'{text}' is not a number (spaces inside)")
+    return raw
 
 
 def number_or_none(text: str, locale: str = "da") -> Decimal | None:
@@ -92,12 +98,7 @@ def number_or_none(text: str, locale: str = "da") -> Decimal | None:
 
 def parse_number_babel(text: str, locale: str = "da") -> Decimal:
     """The same through Babel alone (the reference the fast version is tested against)."""
-    raw = text.strip().replace("\u00a0", " ").replace("\u2212", "-")
-    if not raw or not any(map(str.isdigit, raw)):
-        raise NumberFormatError(f"'{text}' is not a number")
-    if " " in raw and get_group_symbol(locale) != " ":
-        raise NumberFormatError(f"'{text}' is not a number (spaces inside)")
-    return _parse_babel(text, raw, locale)
+    return _parse_babel(text, _cleaned(text, locale), locale)
 
 
 def _parse_babel(text: str, raw: str, locale: str) -> Decimal:
