@@ -237,7 +237,7 @@ def load_item(path: Path, meeting_slug: str, ctx: LoadContext) -> Item | None:
                                 for entry in rec.get("annexes", [])) if a is not None)
     rendered = _render(src.body, src, ctx)  # a closed item's body is checked too, then dropped
     if not public:
-        rendered = Rendered("", (), (), "")
+        rendered = Rendered("", (), ())
     rec_heading = ctx.config.recommendation_heading.casefold()
     dec_heading = ctx.config.decision_heading.casefold()
     recommendation = next((s.html for s in rendered.subsections if s.heading.casefold() == rec_heading), None)
@@ -245,8 +245,8 @@ def load_item(path: Path, meeting_slug: str, ctx: LoadContext) -> Item | None:
     return Item(
         meeting_slug=meeting_slug, slug=slug, url=url, number=rec.get("number"), title=rec.get("title"),
         case=rec.get("case"), officer=rec.get("officer"), public=public, annexes=annexes,
-        subsections=rendered.subsections, body_html=rendered.html, recommendation_html=recommendation,
-        decision_html=decision, tables=rendered.tables, text=rendered.text, source=src.rel,
+        subsections=rendered.subsections, recommendation_html=recommendation,
+        decision_html=decision, tables=rendered.tables, source=src.rel,
     )
 
 

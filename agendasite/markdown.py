@@ -67,7 +67,6 @@ class Rendered:
     html: str
     subsections: tuple[SubSection, ...]
     tables: tuple[Table, ...]
-    text: str
 
 
 def inline_text(token: Token) -> str:
@@ -132,7 +131,6 @@ def render_document(md: MarkdownIt, text: str, ctx: RenderContext,
     subsections: list[SubSection] = []
     start = 0
     heading = anchor = ""
-    plain: list[str] = []
     parts: list[str] = []  # the whole document's HTML, rendered once, piece by piece
     nested = False  # an h2 inside a list or quote: render the whole document again (the pieces are not exact)
 
@@ -145,8 +143,6 @@ def render_document(md: MarkdownIt, text: str, ctx: RenderContext,
     k = 0
     while k < len(tokens):
         tok = tokens[k]
-        if tok.type == "inline":
-            plain.append(inline_text(tok))
         if tok.type == "heading_open" and tok.tag == "h2":
             flush(k)
             nested = nested or tok.level != 0
@@ -160,4 +156,4 @@ def render_document(md: MarkdownIt, text: str, ctx: RenderContext,
     flush(len(tokens))
     # Top-level pieces join to the whole (the renderer looks across a piece's edge only inside lists).
     html = md.renderer.render(tokens, md.options, env) if nested else "".join(parts)
-    return Rendered(html, tuple(subsections), tuple(tables), " ".join(p for p in plain if p))
+    return Rendered(html, tuple(subsections), tuple(tables))

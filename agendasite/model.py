@@ -98,11 +98,9 @@ class Item:
     public: bool
     annexes: tuple[Annex, ...]
     subsections: tuple[SubSection, ...]
-    body_html: str
     recommendation_html: str | None
     decision_html: str | None
     tables: tuple[Table, ...]
-    text: str  # plain text of the body, for search and descriptions
     source: str
 
 

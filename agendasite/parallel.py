@@ -33,7 +33,7 @@ from .plan import plan_site
 from .sitelinks import _ID as ID_ATTRIBUTE
 from .sitelinks import LinkCollector, SiteLink, resolve_file_links
 from .siteparts import meeting_parts
-from .write import make_parent
+from .write import make_parent, write_new
 
 
 @dataclass(slots=True)
@@ -126,8 +126,7 @@ def summarize(meeting: Meeting, short: Meeting | None, pages: list,
         item = items.get(id(entry.item))
         if item is None:
             item = items[id(entry.item)] = dataclasses.replace(
-                entry.item, annexes=(), subsections=(), body_html="", recommendation_html=None,
-                decision_html=None, tables=(), text="")
+                entry.item, annexes=(), subsections=(), recommendation_html=None, decision_html=None, tables=())
         annex = annexes.get(id(entry.annex))
         if annex is None:
             annex = annexes[id(entry.annex)] = dataclasses.replace(entry.annex, html=None, tables=())
@@ -239,8 +238,7 @@ def _put(job: Job, state: MeetingState, rel: str, data: bytes, old: dict[str, by
             return
         except OSError:
             pass
-    with open(target, "wb") as fh:
-        fh.write(data)
+    write_new(target, data)
 
 
 def _run(name: str) -> MeetingState:

@@ -22,9 +22,25 @@ def make_parent(target: str, made: set[str]) -> str:
     every two or three files, and asking the file system again each time cost a tenth of writing them."""
     folder = os.path.dirname(target)
     if folder not in made:
-        os.makedirs(folder, exist_ok=True)
+        try:  # a page's folder mostly lies in one made just before: one mkdir, not makedirs' stat and mkdir
+            os.mkdir(folder)
+        except FileExistsError:
+            pass
+        except FileNotFoundError:
+            os.makedirs(folder, exist_ok=True)
         made.add(folder)
     return target
+
+
+def write_new(target: str, data: bytes) -> None:
+    """Write a file that is not there yet, in three system calls (Python's buffered `open` makes six)."""
+    fd = os.open(target, os.O_WRONLY | os.O_CREAT | os.O_TRUNC | os.O_CLOEXEC, 0o666)
+    try:
+        view = memoryview(data)
+        while view:
+            view = view[os.write(fd, view):]
+    finally:
+        os.close(fd)
 
 
 def keep_folder(staged: Path, published: Path, name: str) -> bool:
@@ -61,8 +77,7 @@ class StagingDir:
             os.unlink(target)  # it may be a hard link to the published file: never write through it
         except FileNotFoundError:
             pass
-        with open(target, "wb") as fh:
-            fh.write(data)
+        write_new(target, data)
 
     def copy(self, rel: str, source: Path) -> None:
         shutil.copyfile(source, self._target(rel))
