@@ -114,20 +114,47 @@ def scan(roots: list[Path]) -> dict[str, tuple[int, int]]:
     return found
 
 
-def hash_table(found: dict[str, tuple[int, int]], previous: StatTable, previous_scan_ns: int) -> StatTable:
-    """Digests of the scanned files; unchanged stats reuse the old digest unless the file is 'racy'."""
-    table: StatTable = {}
+def hash_table(found: dict[str, tuple[int, int]], previous: StatTable, previous_scan_ns: int,
+               workers: int = 1) -> StatTable:
+    """Digests of the scanned files; unchanged stats reuse the old digest unless the file is 'racy'.
+    Many files to hash (a first build) are read by `workers` processes at once."""
+    todo: list[str] = []
     for path, (size, mtime) in found.items():
         old = previous.get(path)
-        if old is not None and old[0] == size and old[1] == mtime and mtime < previous_scan_ns - RACY_NS:
-            table[path] = old
-            continue
+        if old is None or old[0] != size or old[1] != mtime or mtime >= previous_scan_ns - RACY_NS:
+            todo.append(path)
+    if workers > 1 and len(todo) >= PARALLEL_HASHING:
+        import multiprocessing
+
+        chunks = [todo[i:i + HASH_CHUNK] for i in range(0, len(todo), HASH_CHUNK)]
+        with multiprocessing.get_context("fork").Pool(min(workers, len(chunks))) as pool:
+            digests = [d for part in pool.imap(_digests, chunks) for d in part]
+    else:
+        digests = _digests(todo)
+    hashed = dict(zip(todo, digests))
+    table: StatTable = {}
+    for path, (size, mtime) in found.items():  # in the scan's order
+        if path not in hashed:
+            table[path] = previous[path]
+        elif hashed[path] is not None:  # a file gone since the scan is left out
+            table[path] = (size, mtime, hashed[path])  # type: ignore[assignment]
+    return table
+
+
+PARALLEL_HASHING = 2000  # files to hash before starting processes is worth it (a first build of a large site)
+HASH_CHUNK = 500
+
+
+def _digests(paths: list[str]) -> list[bytes | None]:
+    """The digest of each file, None for one that cannot be read (gone since the scan)."""
+    out: list[bytes | None] = []
+    for path in paths:
         try:
             with open(path, "rb", buffering=0) as fh:  # unbuffered: one read of the whole file, no copy
-                table[path] = (size, mtime, digest(fh.read()))
+                out.append(digest(fh.read()))
         except OSError:
-            continue
-    return table
+            out.append(None)
+    return out
 
 
 def output_stamp(output: Path) -> tuple | None:

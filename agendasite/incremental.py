@@ -123,7 +123,8 @@ def _run(options: BuildOptions, result: BuildResult, config: Config, gettext) ->
     roots.extend(book)  # the handbook finisher builds from mkdocs.yml, docs/ and the files they include
     finishers = [f for f in pipeline.FINISHERS if getattr(config, pipeline.FINISHER_SWITCHES.get(f, ""), True)]
     found, scan_ns = scan_once(roots)
-    table = hash_table(found, old_fast.table if old_fast else {}, old_fast.scan_ns if old_fast else 0)
+    table = hash_table(found, old_fast.table if old_fast else {}, old_fast.scan_ns if old_fast else 0,
+                       worker_count(options.jobs))
     folders, others = _meeting_files(table, content)
     parse_key = combine(_digest_under(table, PACKAGE_DIR), table.get(str(config_path), (0, 0, b""))[2],
                         replace(config, output_dir=""), environment_key(), os.getcwd(), tuple(others))

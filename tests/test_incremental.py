@@ -169,6 +169,34 @@ def test_same_bytes_whatever_the_number_of_workers(corpus: Path, tmp_path: Path)
     _assert_same_as_clean(corpus, tmp_path / "two", tmp_path)
 
 
+def test_files_hashed_by_several_processes_give_the_same_table(corpus: Path, tmp_path: Path, monkeypatch) -> None:
+    """A first build of a large site reads its files in several processes: the same digests, in the scan's order,
+    a file gone since the scan left out; the build state then tells an edited file from an unchanged one."""
+    from agendasite import cache
+
+    found = cache.scan([corpus.parent])
+    gone = corpus.parent / "gone.md"
+    found[str(gone)] = (1, 1)  # scanned, then deleted before it was read
+    serial = cache.hash_table(found, {}, 0, workers=1)
+    monkeypatch.setattr(cache, "PARALLEL_HASHING", 2)
+    monkeypatch.setattr(cache, "HASH_CHUNK", 7)
+    parallel = cache.hash_table(found, {}, 0, workers=2)
+    assert list(parallel.items()) == list(serial.items())
+    assert str(gone) not in parallel and len(parallel) == len(found) - 1 > 50
+    assert parallel[str(corpus)][2] == cache.digest(corpus.read_bytes())
+
+    out = tmp_path / "out"
+    _build(corpus, out, jobs=2, cache_dir=tmp_path / "cache")
+    first = _tree(out)
+    _build(corpus, out, jobs=2, cache_dir=tmp_path / "cache")
+    assert _tree(out) == first
+    item = sorted((corpus.parent / "content").rglob("*.md"))[3]
+    item.write_text(item.read_text(encoding="utf-8") + "\nEn ny sætning.\n", encoding="utf-8")
+    _build(corpus, out, jobs=2, cache_dir=tmp_path / "cache")
+    assert _tree(out) != first
+    _assert_same_as_clean(corpus, out, tmp_path)
+
+
 def test_failed_build_keeps_output_and_next_build_is_complete(corpus: Path, tmp_path: Path,
                                                               publish_mode: str) -> None:
     out = tmp_path / "out"
