@@ -214,7 +214,7 @@ def _run(options: BuildOptions, result: BuildResult, config: Config, gettext) ->
 
             count, site_outputs, memo = site_step(site, states, render_key, getattr(previous, "site_memo", None),
                                                   kept_site, entries_of, render, put, keep, links.links, diags,
-                                                  lean.entries())
+                                                  lean.entries(), worker_count(options.jobs))
             if not diags.has_errors:
                 site_outputs.update(lean.write([p for p, _ in memo.front], [p for p, _ in memo.rest],
                                                getattr(previous, "parts_memo", None), kept_site, put, keep))

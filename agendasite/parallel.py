@@ -269,6 +269,39 @@ def process_all(job: Job, names: list[str], workers: int, advance: Callable[[int
         _JOB = None
 
 
+_PAGES: tuple[list, Callable[[object], str]] | None = None
+
+
+def render_pages(pages: list, render: Callable[[object], str], workers: int) -> list[str | None]:
+    """The pages rendered in forked processes, in order; None for a page whose rendering failed (the
+    caller renders it again, to report the mistake as it does for any page)."""
+    global _PAGES
+    _PAGES = (pages, render)
+    try:
+        seen: set = set()
+        first: list[str | None] = []
+        for page in pages:  # in this process until each template has been used once: forked with them loaded
+            if page.template in seen:
+                break
+            seen.add(page.template)
+            first.append(_render_page_at(len(first)))
+        if len(first) == len(pages):
+            return first
+        with multiprocessing.get_context("fork").Pool(max(1, min(workers, len(pages)))) as pool:
+            return first + pool.map(_render_page_at, range(len(first), len(pages)), chunksize=1)
+    finally:
+        _PAGES = None
+
+
+def _render_page_at(index: int) -> str | None:
+    assert _PAGES is not None
+    pages, render = _PAGES
+    try:
+        return render(pages[index])
+    except Exception:
+        return None
+
+
 @contextmanager
 def fewer_collections(threshold: int = 50_000) -> Iterator[None]:
     """Collect garbage less often while the site is built: it makes millions of short-lived objects and

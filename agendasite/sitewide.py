@@ -27,7 +27,7 @@ from .cache import combine, digest
 from .diagnostics import Diagnostics
 from .model import Config, Site
 from .outputs import check_unique_entries, check_unique_outputs, page_entries, report_template_error
-from .parallel import Job, MeetingState, SiteSummary, load_parsed
+from .parallel import Job, MeetingState, SiteSummary, load_parsed, render_pages
 from .payers import PayerEntry, payers_from
 from .plan import FilePlan, PagePlan, plan_site, plan_site_pages
 from .sitelinks import _ID as ID_ATTRIBUTE
@@ -37,6 +37,9 @@ from .siteparts import lean_parts_possible
 # The templates that receive light meetings and summarised payer entries: overridden by the site, they
 # might read more of them, so the lean step is then not used.
 SUMMARY_TEMPLATES = ("index.html", "payer_page.html", "payers_index.html", "funding_macros.html")
+# Payments on the payer pages from which rendering them in several processes is worth starting those
+# (at 10,000 items, 20 payer pages of 20 ms each: 0.47 s in one process, 0.34 s with two)
+PARALLEL_PAYER_ENTRIES = 3000
 
 
 @dataclass(slots=True)
@@ -62,10 +65,11 @@ def lean_possible(config: Config, planners: tuple, states: dict[str, MeetingStat
 def site_step(site: Site, states: dict[str, MeetingState], render_key: bytes, memo: SiteMemo | None,
               kept: dict[str, bytes], entries_of: Callable[[str, SiteSummary], list[PayerEntry]],
               render: Callable[[PagePlan], str], put: Callable[[str, bytes], None], keep: Callable[[str], bool],
-              links: list[SiteLink], diags: Diagnostics,
-              more_files: tuple[tuple[str, str], ...] = ()) -> tuple[int, dict[str, bytes], SiteMemo]:
+              links: list[SiteLink], diags: Diagnostics, more_files: tuple[tuple[str, str], ...] = (),
+              workers: int = 1) -> tuple[int, dict[str, bytes], SiteMemo]:
     """Check, and render or keep, the site-level pages; returns their count, their digests and the memo.
-    `more_files`: the other site-level files (feeds, open data, ...), for the checks."""
+    `more_files`: the other site-level files (feeds, open data, ...), for the checks. A large site's payer
+    pages are rendered by `workers` processes at once."""
     summaries: list[SiteSummary] = [states[m.slug].summary for m in site.meetings]  # type: ignore[misc]
     key = combine(render_key, site.today.isoformat(), tuple(s.digest for s in summaries))
     outputs: dict[str, bytes] = {}
@@ -76,12 +80,15 @@ def site_step(site: Site, states: dict[str, MeetingState], render_key: bytes, me
             outputs[path] = kept[path]
         memo = SiteMemo(key, memo.front, memo.rest, memo.anchors)
     else:
-        payers = payers_from(e for m in site.meetings for e in entries_of(m.slug, states[m.slug].summary))
+        entries = [e for m in site.meetings for e in entries_of(m.slug, states[m.slug].summary)]
+        payers = payers_from(entries)
         front, rest = plan_site_pages(site, payers)
         memo = SiteMemo(key, page_entries(front), page_entries(rest), {})
-        for page in front + rest:
+        texts: list[str | None] = render_pages(front + rest, render, workers) \
+            if workers > 1 and len(entries) >= PARALLEL_PAYER_ENTRIES else [None] * len(front + rest)
+        for page, text in zip(front + rest, texts):
             try:
-                text = render(page)
+                text = render(page) if text is None else text
             except TemplateError as exc:  # a site template with a mistake: its file and line
                 report_template_error(exc, page, diags)
                 continue

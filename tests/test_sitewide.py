@@ -131,3 +131,28 @@ def test_an_overridden_front_page_loads_the_archive(lean_corpus: Path, tmp_path:
     _build(lean_corpus, out)
     assert "15 punkter i det første møde" in (out / "index.html").read_text(encoding="utf-8")
     _assert_same_as_clean(lean_corpus, out, tmp_path)
+
+
+def test_payer_pages_rendered_by_several_processes_are_the_same(lean_corpus: Path, tmp_path: Path,
+                                                                monkeypatch: pytest.MonkeyPatch) -> None:
+    """A large site's payer pages are rendered in forked processes (here every site's): the same bytes as one
+    process gives; a page whose rendering fails in a forked process is rendered again, and reported, here."""
+    import os
+
+    _build(lean_corpus, tmp_path / "one", jobs=1)
+    payers = sorted(p for p in _tree(tmp_path / "one") if p.startswith("betalere/") and p != "betalere/index.html")
+    assert len(payers) > 3
+    monkeypatch.setattr(sitewide, "PARALLEL_PAYER_ENTRIES", 0)
+    main, original = os.getpid(), pipeline.render_text
+
+    def failing_when_forked(env, page, site, config):
+        if os.getpid() != main and page.path == payers[-1]:
+            raise RuntimeError("failed in a forked process")
+        return original(env, page, site, config)
+
+    monkeypatch.setattr(pipeline, "render_text", failing_when_forked)
+    rendered = _rendered(monkeypatch)  # in this process
+    _build(lean_corpus, tmp_path / "two", jobs=2)
+    assert payers[-1] in rendered  # again, here
+    assert len(set(payers) - set(rendered)) >= len(payers) - 2  # the others by the forked processes (but the
+    assert _tree(tmp_path / "one") == _tree(tmp_path / "two")    # first of its template, rendered here first)
