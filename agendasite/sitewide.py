@@ -30,8 +30,7 @@ from .outputs import check_unique_entries, check_unique_outputs, page_entries, r
 from .parallel import Job, MeetingState, SiteSummary, load_parsed, render_pages
 from .payers import PayerEntry, payers_from
 from .plan import FilePlan, PagePlan, plan_site, plan_site_pages
-from .sitelinks import _ID as ID_ATTRIBUTE
-from .sitelinks import SiteLink, check_site_links, resolve_file_links
+from .sitelinks import SiteLink, anchors_of, check_site_links, resolve_file_links
 from .siteparts import lean_parts_possible
 
 # The templates that receive light meetings and summarised payer entries: overridden by the site, they
@@ -92,7 +91,7 @@ def site_step(site: Site, states: dict[str, MeetingState], render_key: bytes, me
             except TemplateError as exc:  # a site template with a mistake: its file and line
                 report_template_error(exc, page, diags)
                 continue
-            memo.anchors[page.path] = "".join(f' id="{i}"' for i in ID_ATTRIBUTE.findall(text))
+            memo.anchors[page.path] = anchors_of(text)
             data = text.encode("utf-8")
             outputs[page.path] = digest(data)
             put(page.path, data)
@@ -131,7 +130,7 @@ def full_step(site: Site, job: Job, env, put: Callable[[str, bytes], None], stat
             continue
         put(page.path, texts[page.path].encode("utf-8"))
     anchors = {path: text for s in states.values() for path, text in s.anchors.items()}
-    anchors.update((path, "".join(f' id="{i}"' for i in ID_ATTRIBUTE.findall(text))) for path, text in texts.items())
+    anchors.update((path, anchors_of(text)) for path, text in texts.items())
     check_site_links(links, anchors, {f.path for f in all_files}, diags)
     return full, len(pages), files
 

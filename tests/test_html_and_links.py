@@ -126,3 +126,23 @@ def test_links_between_items_meetings_and_annexes_resolve(tiny_site: Path, monke
     assert not [p for p in out.rglob("*") if p.is_file() and b"agendasite:2030-" in p.read_bytes()]
     feed = (out / "feed.xml").read_text(encoding="utf-8")
     assert '&lt;a href="https://example.org/test/2030-01-15-udvalget/1-2-anden/#indstilling"&gt;punkt 1.2' in feed
+
+
+@pytest.mark.parametrize("html", [
+    '<h2 id="a">A</h2>\n<p id="b">', 'id="start" <p id="x">', '<p xid="a" id="b">', '<p xid="a id="b">',
+    '<p id="a"id="b">', '<p\tid="tab">', '<p\u00a0id="nbsp">', '<p id="">', '<p id="a b" id="c">', '',
+])
+def test_ids_found_fast_are_those_of_the_exact_pattern(html: str):
+    from agendasite.sitelinks import _ID, ids_in
+
+    assert ids_in(html) == _ID.findall(html)
+
+
+def test_ids_of_every_built_page_are_those_of_the_exact_pattern(built_site: Path):
+    from agendasite.sitelinks import _ID, anchors_of, ids_in
+
+    pages = [p.read_text(encoding="utf-8") for p in sorted(built_site.rglob("*.html"))]
+    assert len(pages) > 50 and sum(len(ids_in(p)) for p in pages) > 200
+    for page in pages:
+        assert ids_in(page) == _ID.findall(page)
+        assert _ID.findall(anchors_of(page)) == _ID.findall(page)
