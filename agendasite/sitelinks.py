@@ -28,6 +28,7 @@ ENV_KEY = "agendasite"
 _HAS_SCHEME = re.compile(r"^[a-zA-Z][a-zA-Z0-9+.-]*:")
 _PLACEHOLDER = re.compile(r'(href|src)="agendasite:([^"#]*)(#[^"]*)?"')
 _ID = re.compile(r'\sid="([^"]+)"')
+_NOTE_ID = re.compile(r"^t\d+-note-\d+$")
 _ID_VALUE = re.compile(r'id="([^"]+)"')  # found 5 times faster than _ID: it starts with a literal
 
 
@@ -45,7 +46,6 @@ def ids_in(html: str) -> list[str]:
 def anchors_of(html: str) -> str:
     """A page's ids, kept for the site-wide link check as short text (` id="a" id="b"`)."""
     return "".join(f' id="{i}"' for i in ids_in(html))
-_NOTE_ID = re.compile(r"^t\d+-note-\d+$")
 
 
 @dataclass(frozen=True, slots=True)
