@@ -11,7 +11,7 @@ from markdown_it import MarkdownIt
 from markdown_it.token import Token
 from mdit_py_plugins.anchors import anchors_plugin
 
-from .blockdispatch import dispatch_block_rules
+from .blockdispatch import dispatch_block_rules, fast_normalize
 from .diagnostics import Diagnostics
 from .model import SubSection, Table
 from .pipetable import TOKEN as PIPE_TABLE
@@ -35,7 +35,8 @@ def slugify(text: str) -> str:
 
 def make_parser(dispatch: bool = True) -> MarkdownIt:
     """The one Markdown parser of a build: CommonMark, tables, strikethrough, heading anchors (`dispatch`:
-    block rules tried by the line's first character, the same tokens; off only to test that)."""
+    block rules tried by the line's first character and line ends normalised only when there are CRs, the
+    same tokens; off only to test that)."""
     md = MarkdownIt("commonmark", {"html": True, "typographer": False})
     md.enable(["table", "strikethrough"])
     anchors_plugin(md, min_level=2, max_level=4, slug_func=slugify)
@@ -44,6 +45,7 @@ def make_parser(dispatch: bool = True) -> MarkdownIt:
     pipe_table_plugin(md)  # tables as one token each (pipetable.py); its fold step is the last core rule
     if dispatch:
         dispatch_block_rules(md)  # after every block rule is added (blockdispatch.py)
+        fast_normalize(md)
     return md
 
 

@@ -8,7 +8,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from markdown_it import MarkdownIt
 
-from agendasite.blockdispatch import dispatch_block_rules
+from agendasite.blockdispatch import dispatch_block_rules, fast_normalize
 from agendasite.markdown import make_parser
 
 FAST, PLAIN = make_parser(), make_parser(dispatch=False)
@@ -23,7 +23,7 @@ def tokens(md: MarkdownIt, text: str) -> list[str]:
 PIECES = ["# ", "## ", "#", ">", "> ", "- ", "-", "* ", "+ ", "1. ", "2) ", "10. ", "9. ", "0) ", "1.", "---", "***", "___", "- - -",
           "```", "~~~", "    ", "  ", " ", "\t", "[", "[x]: /u", "[x]", "<div>", "</div>", "<!-- c -->", "<b>",
           "<?p ?>", "<![CDATA[", "| a | b |", "|---|---|", "|", "a", "Bø", "tekst", "===", "==", "=sum", "\\", "`",
-          "*", "_", "**v**", "12,5", ""]
+          "*", "_", "**v**", "12,5", "\r", "\r\n", "\0", ""]
 LINES = st.lists(st.sampled_from(PIECES), max_size=6).map("".join)
 DOCS = st.lists(LINES, min_size=1, max_size=12).map("\n".join)
 
@@ -55,3 +55,20 @@ def test_a_rule_a_plugin_put_in_place_of_a_stock_rule_is_always_tried() -> None:
     dispatch_block_rules(md)
     assert md.render("tekst\n\n> citat\n\n# titel\n") == "<p>tekst</p>\n<blockquote>\n<p>citat</p>\n</blockquote>\n<p># titel</p>\n"
     assert seen == ["t", "c", "#"]  # tried on every line no rule before it took, whatever its first character
+
+
+def test_line_ends_and_nul_are_normalised_as_markdown_it_does() -> None:
+    text = "a\r\nb\rc\r\r\nd\0e\n\r\n# f\r"
+    assert FAST.core.ruler.__rules__[0].fn is not PLAIN.core.ruler.__rules__[0].fn
+    assert tokens(FAST, text) == tokens(PLAIN, text)
+    assert FAST.render(text) == PLAIN.render(text) == "<p>a\nb\nc</p>\n<p>d\ufffde</p>\n<h1>f</h1>\n"
+
+
+def test_a_normalize_rule_a_plugin_put_in_place_is_kept() -> None:
+    def shout(state) -> None:
+        state.src = state.src.upper()
+
+    md = MarkdownIt("commonmark")
+    md.core.ruler.at("normalize", shout)
+    fast_normalize(md)
+    assert md.render("tekst") == "<p>TEKST</p>\n"
