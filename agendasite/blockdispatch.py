@@ -34,18 +34,26 @@ Rule = Callable[[StateBlock, int, int, bool], bool]
 _MARKERS = {"fence": "~`", "blockquote": ">", "hr": "*-_", "list": "*-+0123456789", "reference": "[",
             "html_block": "<", "heading": "#"}
 _FIRST: dict[Rule, str] = {fn: _MARKERS[name] for name, fn, *_ in _STOCK_RULES if name in _MARKERS}
+# The stock indented-code rule returns False, having changed nothing, unless the line is a code block.
+_CODE: Rule = next(fn for name, fn, *_ in _STOCK_RULES if name == "code")
 
 
 def _dispatcher(rules: list[Rule]) -> Rule:
-    """One rule for a chain: the rules that can match a line, by its first character, in chain order."""
-    by_char = {ch: [r for r in rules if r not in _FIRST or ch in _FIRST[r]]
-               for ch in set("".join(_FIRST.get(r, "") for r in rules))}
-    unmarked = [r for r in rules if r not in _FIRST]
+    """One rule for a chain: the rules that can match a line, by its first character, in chain order;
+    the stock code rule only for a line indented as a code block."""
+    def lists(rules: list[Rule]) -> tuple[dict[str, list[Rule]], list[Rule], list[Rule]]:
+        by_char = {ch: [r for r in rules if r not in _FIRST or ch in _FIRST[r]]
+                   for ch in set("".join(_FIRST.get(r, "") for r in rules))}
+        return by_char, [r for r in rules if r not in _FIRST], rules
+
+    with_code = lists(rules)
+    without_code = lists([r for r in rules if r is not _CODE])
 
     def dispatch(state: StateBlock, line: int, end: int, silent: bool) -> bool:
         pos = state.bMarks[line] + state.tShift[line]
         src = state.src
-        for rule in by_char.get(src[pos], unmarked) if pos < len(src) else rules:
+        by_char, unmarked, every = with_code if state.is_code_block(line) else without_code
+        for rule in by_char.get(src[pos], unmarked) if pos < len(src) else every:
             if rule(state, line, end, silent):
                 return True
         return False
