@@ -79,11 +79,17 @@ def _aligns(state: StateBlock, line: int) -> list[str] | None:
     return aligns
 
 
+_DELIMITER_START = ("|", "-", ":")  # what a delimiter row starts with (after its indentation; see _aligns)
+
+
 def pipe_table(state: StateBlock, start_line: int, end_line: int, silent: bool) -> bool:
     """Block rule: a pipe table starting at `start_line` (the header row)."""
     if start_line + 2 > end_line:
         return False
     delimiter = start_line + 1
+    row_start = state.bMarks[delimiter] + state.tShift[delimiter]
+    if state.src[row_start:row_start + 1] not in _DELIMITER_START:  # most lines: not followed by a delimiter row
+        return False
     if state.sCount[delimiter] < state.blkIndent or state.is_code_block(delimiter):
         return False
     aligns = _aligns(state, delimiter)

@@ -42,6 +42,9 @@ EXAMPLES = [
     '| "q" | a_b |\n|:--|:-:|\n| 1 - 2 = 3 | ~~x~~ |\n',
     "|a|\n|-|\n|b|\n\n|c|\n",
     "| Kommune | Beløb |\n|---|--:|\n| Allerød | 244,9 |\n| **I alt** | =sum 1516,6 |\n",
+    "a | b\n:-- | --:\n1 | 2\n",  # a delimiter row without its outer pipes, starting with ':'
+    "a | b\n--|--\n1 | 2\n",
+    "a | b\n  :-:|:-:\n",
 ]
 
 
