@@ -113,6 +113,88 @@ def generate(n: int, seed: int = 2024) -> list[tuple[str, str, dt.date, list[Cor
     return meetings
 
 
+def _population(name: str) -> int:
+    return 10_000 + zlib.crc32(name.encode()) % 90_000
+
+
+def _has_funding(item: CorpusItem) -> bool:
+    return zlib.crc32(item.slug.encode()) % 10 == 0
+
+
+def _funding_name(item: CorpusItem) -> str:
+    return f"finansiering-{item.number.replace('.', '-')}"
+
+
+def _funding_total(item: CorpusItem) -> int:
+    """The funding annex's total in kroner."""
+    return 1000 * (100 + zlib.crc32(f"{_funding_name(item)}.yml".encode() + item.meeting_slug.encode()) % 900)
+
+
+def _largest_remainder(units: int, weights: dict[str, int]) -> dict[str, int]:
+    """`units` shared by weight in whole units that add up exactly: each row's share rounded down, the
+    units left over one each to the largest remainders (ties: the larger weight, then the name), as our
+    build's `distribute` does."""
+    whole = sum(weights.values())
+    out = {name: units * w // whole for name, w in weights.items()}
+    order = sorted(weights, key=lambda k: (-(units * weights[k] % whole), -weights[k], k))
+    for name in order[: units - sum(out.values())]:
+        out[name] += 1
+    return out
+
+
+def _funding_table(item: CorpusItem) -> list[tuple[str, int, str, int]]:
+    """The funding annex's rows as our build computes them: (municipality, population, share in per cent
+    with one decimal, amount in kroner); shares and amounts add up exactly (largest remainders)."""
+    people = {name: _population(name) for name in MUNICIPALITIES}
+    tenths = _largest_remainder(1000, people)
+    amounts = _largest_remainder(_funding_total(item), people)
+    return [(name, p, f"{tenths[name] // 10},{tenths[name] % 10}", amounts[name]) for name, p in people.items()]
+
+
+def _thousands(number: int) -> str:
+    return f"{number:,}".replace(",", ".")
+
+
+def _csv_of(markdown_table: str) -> bytes:
+    """A Markdown table (its header and body rows) as the CSV our build writes beside the page."""
+    rows = [line.strip("|").split("|") for line in markdown_table.splitlines()
+            if line.startswith("|") and not line.startswith("|---")]
+    return "".join(";".join(c.strip().strip("*") for c in row) + "\n" for row in rows).encode("utf-8")
+
+
+def plain_pages(slug: str, body: str, day: dt.date, items: list[CorpusItem]):
+    """Every page and file our build makes for one meeting, as plain Markdown for Hugo and MkDocs, with the
+    computed numbers written out: (pages, files). pages: (path without .md under the meeting's folder, title,
+    Markdown); files: (path under the meeting's folder, bytes). The meeting's own page and its item pages
+    are written by the callers (each tool names them its own way)."""
+    index = []
+    pages: list[tuple[str, str, str]] = []
+    files: list[tuple[str, bytes]] = [("bilag/oversigt.pdf", b"%PDF-1.4\n% benchmark annex\n" + slug.encode())]
+    for item in items:
+        links = ["- [Oversigt over indsatser](oversigt.pdf) (PDF)", "- [Den fælles vision](https://example.org/vision/)"]
+        files.append((f"{item.slug}/tabel-1.csv", _csv_of(item.body)))
+        if item.annex_page:
+            pages.append((f"bilag/{item.annex_page}", f"Notat til punkt {item.number}",
+                          f"## Resumé\n\n{item.body[:1200]}\n"))
+            links.append(f"- [Notat om {item.title.lower()}]({item.annex_page}/) (webside)")
+        if _has_funding(item):
+            name = _funding_name(item)
+            rows = _funding_table(item)
+            table = ("| Betaler | Indbyggere | Andel i pct. | Beløb (kr.) |\n|---|--:|--:|--:|\n"
+                     + "".join(f"| {n} | {_thousands(p)} | {share} | {_thousands(a)} |\n" for n, p, share, a in rows)
+                     + f"| **I alt** | {_thousands(sum(r[1] for r in rows))} | 100,0 | "
+                       f"{_thousands(_funding_total(item))} |\n")
+            pages.append((f"bilag/{name}", f"Finansiering pr. kommune, punkt {item.number}",
+                          f"Møde: {body}, {day.isoformat()}. Periode: pr. år. Samlet beløb: "
+                          f"{_thousands(_funding_total(item))} kr.\n\n{table}\n"
+                          "Tal fra: Indbyggere i kommunerne (Benchmarkdata, 2024).\n"))
+            files.append((f"bilag/{name}/tabel-1.csv", _csv_of(table)))
+            links.append(f"- [Finansiering pr. kommune]({name}/) (webside med tabel)")
+        index.append(f"### {item.number} {item.title}\n\n" + "\n".join(links) + "\n")
+    pages.insert(0, ("bilag/_index", f"Bilag: {body}, {day.isoformat()}", "\n".join(index)))
+    return pages, files
+
+
 def write_agendasite(meetings, root: Path, base_url: str | None = "https://example.org/bench/") -> Path:
     """The corpus in agendasite's own content format; returns the site_config.yml. Without base_url the
     site-wide outputs that need absolute addresses (OParl open data, sitemap) are left out."""
@@ -127,7 +209,7 @@ def write_agendasite(meetings, root: Path, base_url: str | None = "https://examp
         "title: Indbyggere i kommunerne\nsource: Benchmarkdata\ndate: 2024\n"
         "columns: {key: kommune, value: indbyggere}\n", encoding="utf-8")
     (data / "befolkning.csv").write_text("kommune;indbyggere\n" + "".join(
-        f"{name};{10_000 + zlib.crc32(name.encode()) % 90_000}\n" for name in MUNICIPALITIES), encoding="utf-8")
+        f"{name};{_population(name)}\n" for name in MUNICIPALITIES), encoding="utf-8")
     for slug, body, day, items in meetings:
         folder = root / "content" / slug
         (folder / "bilag").mkdir(parents=True)
@@ -145,12 +227,12 @@ def write_agendasite(meetings, root: Path, base_url: str | None = "https://examp
                 (folder / "bilag" / f"{item.annex_page}.md").write_text(
                     f"---\ntitle: Notat til punkt {item.number}\n---\n\n## Resumé\n\n{item.body[:1200]}\n",
                     encoding="utf-8")
-            if zlib.crc32(item.slug.encode()) % 10 == 0:  # one item in ten has a computed funding annex
-                name = f"finansiering-{item.number.replace('.', '-')}.yml"
+            if _has_funding(item):  # one item in ten has a computed funding annex
+                name = f"{_funding_name(item)}.yml"
                 annexes.append(f"  - title: Finansiering pr. kommune\n    funding: bilag/{name}\n")
                 (folder / "bilag" / name).write_text(
                     f"title: Finansiering pr. kommune, punkt {item.number}\ntotal: "
-                    f"{100 + zlib.crc32(name.encode() + slug.encode()) % 900}.000\nunit: kr.\n"
+                    f"{_funding_total(item) // 1000}.000\nunit: kr.\n"
                     "period: per year\nkey:\n  type: population\n  data: befolkning\ncolumns: [key, share, amount]\n",
                     encoding="utf-8")
             (folder / f"{item.slug}.md").write_text(
@@ -174,7 +256,9 @@ HUGO_LIST = """<!DOCTYPE html>
 
 
 def write_hugo(meetings, root: Path) -> Path:
-    """The same pages for Hugo, with a minimal theme (single + list layouts)."""
+    """The same pages and files for Hugo, with a minimal theme (single + list layouts): each meeting's page
+    (a section listing its items), item pages, the annex index (a section listing its pages), annex pages,
+    funding annex pages; the PDF annex and every table's CSV as static files."""
     _reset(root)
     (root / "hugo.toml").write_text(
         'baseURL = "https://example.org/bench/"\nlanguageCode = "da"\ntitle = "Benchmark – dagsordener"\n'
@@ -185,21 +269,25 @@ def write_hugo(meetings, root: Path) -> Path:
     (layouts / "list.html").write_text(HUGO_LIST, encoding="utf-8")
     for slug, body, day, items in meetings:
         folder = root / "content" / slug
-        folder.mkdir(parents=True)
+        (folder / "bilag").mkdir(parents=True)
         (folder / "_index.md").write_text(f'---\ntitle: "{body} {day.isoformat()}"\nweight: 1\n---\n\nDagsorden.\n',
                                           encoding="utf-8")
         for weight, item in enumerate(items, 1):
             (folder / f"{item.slug}.md").write_text(
                 f'---\ntitle: "{item.number} {item.title}"\nweight: {weight}\n---\n\n{item.body}', encoding="utf-8")
-            if item.annex_page:
-                (folder / f"{item.annex_page}.md").write_text(
-                    f'---\ntitle: "Notat til punkt {item.number}"\n---\n\n## Resumé\n\n{item.body[:1200]}\n',
-                    encoding="utf-8")
+        pages, files = plain_pages(slug, body, day, items)
+        for path, title, text in pages:
+            (folder / f"{path}.md").write_text(f'---\ntitle: "{title}"\n---\n\n{text}', encoding="utf-8")
+        for path, data in files:
+            target = root / "static" / slug / path
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_bytes(data)
     return root
 
 
-def write_mkdocs(meetings, root: Path, cap: int) -> tuple[Path, int]:
-    """The first `cap` item pages for MkDocs with the Material theme; returns (root, pages written)."""
+def write_mkdocs(meetings, root: Path, cap: int) -> tuple[Path, int, int]:
+    """The same pages and files for MkDocs with the Material theme, for the first `cap` items (and the
+    pages of their meetings); returns (root, pages written, items)."""
     _reset(root)
     (root / "mkdocs.yml").write_text(
         "site_name: Benchmark – dagsordener\ntheme:\n  name: material\n  language: da\n"
@@ -207,16 +295,27 @@ def write_mkdocs(meetings, root: Path, cap: int) -> tuple[Path, int]:
     docs = root / "docs"
     docs.mkdir()
     (docs / "index.md").write_text("# Benchmark\n\nDagsordener.\n", encoding="utf-8")
-    pages = 0
+    pages = count = 0
     for slug, body, day, items in meetings:
+        items = items[: cap - count]
+        if not items:
+            break
+        (docs / slug / "bilag").mkdir(parents=True)
+        (docs / slug / "index.md").write_text(f"# {body} {day.isoformat()}\n\nDagsorden.\n\n" + "".join(
+            f"- [{item.number} {item.title}]({item.slug}.md)\n" for item in items), encoding="utf-8")
         for item in items:
-            if pages >= cap:
-                return root, pages
-            (docs / slug).mkdir(exist_ok=True)
             (docs / slug / f"{item.slug}.md").write_text(f"# {item.number} {item.title}\n\n{item.body}",
                                                         encoding="utf-8")
-            pages += 1
-    return root, pages
+        extra, files = plain_pages(slug, body, day, items)
+        for path, title, text in extra:
+            path = path.replace("_index", "index")
+            (docs / slug / f"{path}.md").write_text(f"# {title}\n\n{text}", encoding="utf-8")
+        for path, data in files:
+            (docs / slug / path).parent.mkdir(parents=True, exist_ok=True)
+            (docs / slug / path).write_bytes(data)
+        pages += 1 + len(items) + len(extra)
+        count += len(items)
+    return root, pages, count
 
 
 def _reset(root: Path) -> None:
