@@ -41,7 +41,9 @@ if TYPE_CHECKING:
     from .pipeline import BuildOptions, BuildResult
 
 IN_PLACE_FRACTION = 0.1  # at most this share of meetings changed: apply the changes in place (see apply_in_place)
-BACKGROUND_REMOVAL = 100  # meetings kept from the last output above which its old copy is removed in background
+# files in the last output above which its old copy is removed by a detached `rm -rf` after the swap (a
+# template edit on 10,000 items replaces 26,000 files: 2.5 s of unlinking the build need not wait for)
+BACKGROUND_REMOVAL = 2000
 _SITE_IN_EXPRESSION = re.compile(r"(?<![\w.])site\b(?!-)")
 _STRING = re.compile(r"\"[^\"]*\"|'[^']*'")
 _EXPRESSION = re.compile(r"\{[{%](.*?)[}%]\}", re.S)
@@ -248,7 +250,7 @@ def _run(options: BuildOptions, result: BuildResult, config: Config, gettext) ->
         progress.done()
         progress.phase("publish")
         if job.link_unchanged:
-            staging.publish(remove_old_in_background=previous is not None and len(reusable) > BACKGROUND_REMOVAL)
+            staging.publish(remove_old_in_background=_output_files(previous) > BACKGROUND_REMOVAL)
         else:
             assert previous is not None
             before = {p: d for s in previous.meetings.values() for p, d in s.outputs.items()}
@@ -279,6 +281,13 @@ def _run(options: BuildOptions, result: BuildResult, config: Config, gettext) ->
     _prune(cache / "parsed", {s.key.hex() for s in states.values()})
     _prune(cache / SUMMARIES, {s.summary.digest.hex() for s in states.values() if getattr(s, "summary", None)})
     _prune(cache / PARTS, used_parts(states, lean.parts.used if lean else set()))
+
+
+def _output_files(previous: BuildState | None) -> int:
+    """How many files the last build published (0 without a build state)."""
+    if previous is None:
+        return 0
+    return sum(len(s.outputs) for s in previous.meetings.values()) + len(previous.site_outputs)
 
 
 def _put(staging: StagingDir, output: Path, rel: str, data: bytes, kept: dict[str, bytes],

@@ -7,6 +7,7 @@ import io
 import os
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -158,6 +159,34 @@ def test_several_edits_in_a_row_and_no_change(corpus: Path, tmp_path: Path, publ
     stamp = out.stat().st_ino
     _build(corpus, out)  # nothing changed: the published folder stays as it is
     assert out.stat().st_ino == stamp
+    _assert_same_as_clean(corpus, out, tmp_path)
+
+
+@pytest.mark.parametrize("threshold, background", [(10, True), (100_000, False)])
+def test_a_large_old_output_is_removed_after_the_build_returns(corpus: Path, tmp_path: Path, monkeypatch,
+                                                                threshold: int, background: bool) -> None:
+    """A template edit replaces every page: the old copy of a large output is removed by a detached process
+    (the build does not wait for its unlinks), a small one at once; either way nothing of it stays."""
+    from agendasite.write import StagingDir
+
+    monkeypatch.setattr(incremental, "IN_PLACE_FRACTION", 0.0)
+    monkeypatch.setattr(incremental, "BACKGROUND_REMOVAL", threshold)
+    calls: list[bool] = []
+    publish = StagingDir.publish
+    monkeypatch.setattr(StagingDir, "publish", lambda self, remove_old_in_background=False: (
+        calls.append(remove_old_in_background), publish(self, remove_old_in_background))[1])
+    out = tmp_path / "out"
+    _build(corpus, out)
+    _edit_template(corpus)
+    _build(corpus, out)
+    assert calls == [False, background]  # the first build had no old output to count
+    leftovers = lambda: sorted(p.name for p in tmp_path.iterdir() if p.name.startswith(".out."))  # noqa: E731
+    for _ in range(100):
+        if not leftovers():
+            break
+        assert background  # removed before the build returned
+        time.sleep(0.1)
+    assert leftovers() == []
     _assert_same_as_clean(corpus, out, tmp_path)
 
 
