@@ -8,7 +8,13 @@ import random
 import shutil
 import zlib
 from dataclasses import dataclass
+from decimal import Decimal
+import sys
 from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))  # run as a script: the checkout's agendasite
+from agendasite.distribute import distribute  # noqa: E402  (the build's own rules for the written-out numbers)
+from agendasite.numbers import format_number  # noqa: E402
 
 ITEMS_PER_MEETING = 15
 SECTIONS = ((1, "Godkendelse af dagsorden og referat"), (2, "Siden sidst"), (3, "Regionalpolitiske sager"),
@@ -130,29 +136,15 @@ def _funding_total(item: CorpusItem) -> int:
     return 1000 * (100 + zlib.crc32(f"{_funding_name(item)}.yml".encode() + item.meeting_slug.encode()) % 900)
 
 
-def _largest_remainder(units: int, weights: dict[str, int]) -> dict[str, int]:
-    """`units` shared by weight in whole units that add up exactly: each row's share rounded down, the
-    units left over one each to the largest remainders (ties: the larger weight, then the name), as our
-    build's `distribute` does."""
-    whole = sum(weights.values())
-    out = {name: units * w // whole for name, w in weights.items()}
-    order = sorted(weights, key=lambda k: (-(units * weights[k] % whole), -weights[k], k))
-    for name in order[: units - sum(out.values())]:
-        out[name] += 1
-    return out
-
-
-def _funding_table(item: CorpusItem) -> list[tuple[str, int, str, int]]:
-    """The funding annex's rows as our build computes them: (municipality, population, share in per cent
-    with one decimal, amount in kroner); shares and amounts add up exactly (largest remainders)."""
-    people = {name: _population(name) for name in MUNICIPALITIES}
-    tenths = _largest_remainder(1000, people)
-    amounts = _largest_remainder(_funding_total(item), people)
-    return [(name, p, f"{tenths[name] // 10},{tenths[name] % 10}", amounts[name]) for name, p in people.items()]
-
-
-def _thousands(number: int) -> str:
-    return f"{number:,}".replace(",", ".")
+def _funding_table(item: CorpusItem) -> list[tuple[str, str, str, str]]:
+    """The funding annex's rows as our build writes them (municipality, population, share in per cent with
+    one decimal, amount in kroner), computed by the build's own rule (`distribute`: largest remainders, so
+    shares and amounts add up exactly) and written the Danish way."""
+    people = [(name, Decimal(_population(name))) for name in MUNICIPALITIES]
+    shares = distribute(Decimal(100), people, Decimal("0.1"))
+    amounts = distribute(Decimal(_funding_total(item)), people)
+    return [(name, format_number(p), format_number(share, decimals=1), format_number(amount))
+            for (name, p), share, amount in zip(people, shares, amounts)]
 
 
 def _csv_of(markdown_table: str) -> bytes:
@@ -180,13 +172,14 @@ def plain_pages(slug: str, body: str, day: dt.date, items: list[CorpusItem]):
         if _has_funding(item):
             name = _funding_name(item)
             rows = _funding_table(item)
+            total = format_number(_funding_total(item))
             table = ("| Betaler | Indbyggere | Andel i pct. | Beløb (kr.) |\n|---|--:|--:|--:|\n"
-                     + "".join(f"| {n} | {_thousands(p)} | {share} | {_thousands(a)} |\n" for n, p, share, a in rows)
-                     + f"| **I alt** | {_thousands(sum(r[1] for r in rows))} | 100,0 | "
-                       f"{_thousands(_funding_total(item))} |\n")
+                     + "".join(f"| {n} | {p} | {share} | {a} |\n" for n, p, share, a in rows)
+                     + f"| **I alt** | {format_number(sum(_population(n) for n in MUNICIPALITIES))} | 100,0 | "
+                       f"{total} |\n")
             pages.append((f"bilag/{name}", f"Finansiering pr. kommune, punkt {item.number}",
-                          f"Møde: {body}, {day.isoformat()}. Periode: pr. år. Samlet beløb: "
-                          f"{_thousands(_funding_total(item))} kr.\n\n{table}\n"
+                          f"Møde: {body}, {day.isoformat()}. Periode: pr. år. Samlet beløb: {total} kr.\n\n"
+                          f"{table}\n"
                           "Tal fra: Indbyggere i kommunerne (Benchmarkdata, 2024).\n"))
             files.append((f"bilag/{name}/tabel-1.csv", _csv_of(table)))
             links.append(f"- [Finansiering pr. kommune]({name}/) (webside med tabel)")
