@@ -268,6 +268,40 @@ def test_progress_is_plain_lines_when_not_a_terminal() -> None:
     assert "\r" not in stream.getvalue() and "\x1b" not in stream.getvalue()
 
 
+def test_cli_on_a_terminal_draws_a_bar_then_a_phase_summary(corpus: Path, tmp_path: Path) -> None:
+    """On an interactive terminal (a pseudo-terminal here) and without CI: the bar is redrawn in place, wiped,
+    and the phases are summarised in a table before the closing line."""
+    import pty
+
+    env = {k: v for k, v in os.environ.items() if k != "CI"} | {"PYTHONPATH": str(ROOT), "TERM": "xterm", **ENV}
+    leader, follower = pty.openpty()
+    with subprocess.Popen([sys.executable, str(ROOT / "build.py"), "--config", str(corpus), "--out",
+                           str(tmp_path / "out"), "--jobs", "2"], stdout=follower, stderr=follower,
+                          stdin=subprocess.DEVNULL, env=env, cwd=tmp_path) as child:
+        os.close(follower)
+        chunks = []
+        while True:
+            try:
+                chunk = os.read(leader, 65536)
+            except OSError:  # the child closed the terminal
+                break
+            if not chunk:
+                break
+            chunks.append(chunk)
+        assert child.wait(timeout=120) == 0
+    os.close(leader)
+    shown = b"".join(chunks).decode("utf-8")
+    assert "\rparse and render meetings" in shown and "█" in shown and " 4/4" in shown  # the bar, redrawn
+    assert "\r\x1b[K" in shown  # wiped when the phase ends
+    lines = [line.rstrip("\r").split("\r")[-1].replace("\x1b[K", "") for line in shown.split("\n")]  # as seen
+    summary = [line for line in lines if line.startswith("  ")]
+    assert [line.split()[0] for line in summary][:2] == ["scan", "reuse"]
+    assert any(line.split()[:4] == ["parse", "and", "render", "meetings"] and line.split()[4] == "4"
+               for line in summary)
+    assert not any(line.startswith("parse and render meetings: ") for line in lines)  # no plain log lines
+    assert [line for line in lines if line][-1].startswith("4 meetings, 60 items")
+
+
 def test_cli_under_ci_prints_plain_phase_lines(corpus: Path, tmp_path: Path) -> None:
     env = dict(os.environ, CI="true", PYTHONPATH=str(ROOT), **ENV)
     run = subprocess.run([sys.executable, str(ROOT / "build.py"), "--config", str(corpus), "--out",
