@@ -202,6 +202,13 @@ def write_pickle(path: Path, value: object) -> None:
     os.replace(tmp, path)
 
 
+def recorded_output(cache: Path, config_path: Path, output_override: Path | None) -> tuple | None:
+    """The output folder the last build with these settings published (its output_stamp), as the cache
+    remembers it: how an output written before builds left their marker in it is recognised."""
+    record = read_pickle(state_dir(cache, config_path, output_override) / "fast.pickle")
+    return record.output if isinstance(record, FastRecord) else None
+
+
 def unchanged_since_last_build(state: Path, key: tuple) -> FastRecord | None:
     """The previous build's record if no input, option or output changed since; else None."""
     record = read_pickle(state / "fast.pickle")

@@ -25,6 +25,8 @@ def make_parser() -> argparse.ArgumentParser:
                         help="write the site here instead of output_dir of the configuration")
     parser.add_argument("--check", action="store_true", help="validate everything, write nothing")
     parser.add_argument("--strict", action="store_true", help="treat warnings as errors (for CI)")
+    parser.add_argument("--allow-empty", action="store_true",
+                        help="let a content folder without meetings replace a published site (refused otherwise)")
     parser.add_argument("-v", "--verbose", action="store_true",
                         help="also print notes (e.g. stated figures that differ from the computed ones "
                              "and were acknowledged)")
@@ -84,7 +86,7 @@ def build_main(argv: list[str]) -> int:
 
         options = BuildOptions(config_path=args.config, output_dir=args.out, check_only=args.check,
                                strict=args.strict, incremental=not args.no_cache, cache_dir=args.cache_dir,
-                               jobs=args.jobs, progress=progress)
+                               jobs=args.jobs, progress=progress, allow_empty=args.allow_empty)
         result = build(options)
     else:
         print("nothing changed since the last build", flush=True)

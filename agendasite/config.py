@@ -3,16 +3,20 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Callable
 
 from .diagnostics import Diagnostics
 from .model import Config
+from .outputguard import Setting
 from .schema import check
 from .schemas import SITE_CONFIG
 from .source import SourceError, parse_yaml, read_text
 
 
-def load_config(path: Path, diags: Diagnostics, overrides: dict | None = None) -> Config | None:
-    """Read site_config.yml; report problems with file and line; None if unusable."""
+def load_config(path: Path, diags: Diagnostics, overrides: dict | None = None,
+                output_check: Callable[[Config, Setting], bool] | None = None) -> Config | None:
+    """Read site_config.yml; report problems with file and line; None if unusable (also when `output_check`,
+    given where the output folder was chosen, refuses it: outputguard.check_output)."""
     rel = _display(path)
     if not path.is_file():
         diags.error(rel, None, "the site configuration file does not exist",
@@ -44,7 +48,7 @@ def load_config(path: Path, diags: Diagnostics, overrides: dict | None = None) -
     if not base_url:
         diags.note(rel, None, "base_url is not set: the feed, calendar, sitemap and open data need the site's "
                    "address and are left out", "set base_url to the address the site is published at")
-    return Config(
+    config = Config(
         title=values["title"], description=values.get("description"), language=values["language"],
         base_url=base_url, root=str(root),
         content_dir=str((root / values["content_dir"]).resolve()),
@@ -56,6 +60,12 @@ def load_config(path: Path, diags: Diagnostics, overrides: dict | None = None) -
         handbook=str((root / values["handbook"]).resolve()) if values.get("handbook") else None,
         search=values["search"],
     )
+    if output_check is None:
+        return config
+    option = (overrides or {}).get("output_dir")
+    setting = Setting("--out", None, option) if option else \
+        Setting(rel, record.line("output_dir") if "output_dir" in record.positions else None, values["output_dir"])
+    return config if output_check(config, setting) else None
 
 
 def _display(path: Path) -> str:

@@ -62,12 +62,9 @@ def handbook_inputs(mkdocs_yml: Path) -> list[Path]:
     import re
 
     folder = mkdocs_yml.parent
-    try:
-        text = mkdocs_yml.read_text(encoding="utf-8")
-    except OSError:
+    if not mkdocs_yml.is_file():
         return [mkdocs_yml]
-    match = re.search(r"^docs_dir:\s*['\"]?([^'\"\s#]+)", text, re.MULTILINE)
-    docs = folder / (match[1] if match else "docs")
+    docs = docs_folder(mkdocs_yml)
     inputs = [mkdocs_yml, docs]
     for page in sorted(docs.rglob("*.md")) if docs.is_dir() else []:
         for included in re.findall(r'--8<--\s+"([^":]+)', page.read_text(encoding="utf-8", errors="replace")):
@@ -76,6 +73,18 @@ def handbook_inputs(mkdocs_yml: Path) -> list[Path]:
                     inputs.append(base / included)
                     break
     return inputs
+
+
+def docs_folder(mkdocs_yml: Path) -> Path:
+    """The handbook's sources: docs_dir of mkdocs.yml, relative to it (MkDocs' default: docs/ beside it)."""
+    import re
+
+    try:
+        text = mkdocs_yml.read_text(encoding="utf-8", errors="replace")
+    except OSError:
+        text = ""
+    match = re.search(r"^docs_dir:\s*['\"]?([^'\"\s#]+)", text, re.MULTILINE)
+    return mkdocs_yml.parent / (match[1] if match else "docs")
 
 
 def handbook_key(table: dict[str, tuple], inputs: list[Path], code: bytes, base_url: str | None,

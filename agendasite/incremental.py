@@ -7,7 +7,7 @@ per-meeting summaries and rendered only when those or the templates changed (sit
 calendars, open data and the sitemap from per-meeting parts, made again only when those changed
 (siteparts.py). The handbook is built again only when its inputs changed. A meeting whose inputs are unchanged is not
 parsed at all: its published files are hard-linked into the staging folder, which is then swapped
-in as before (write.py), so readers never see a half-written site.
+in as before (write.py, publish.py), so readers never see a half-written site.
 """
 
 from __future__ import annotations
@@ -30,17 +30,17 @@ from .parallel import (SUMMARIES, Job, MeetingState, fast_pickling, fewer_collec
                        process_all, worker_count)
 from .progress import Progress, silent
 from .render import make_environment, today_from_env
-from .publish import apply_in_place, link_all
 from .sitewide import SiteMemo, full_step, lean_possible, site_step
 from .siteparts import PARTS, LeanOutputs, used_parts
 from .handbook import finish_handbook, handbook_inputs, handbook_key, keep_handbook
 from .search import INDEX_DIR
+from .outputguard import refuse_empty_site
 from .write import StagingDir, asset_files, keep_folder
 
 if TYPE_CHECKING:
+    from .outputguard import OutputGuard
     from .pipeline import BuildOptions, BuildResult
 
-IN_PLACE_FRACTION = 0.1  # at most this share of meetings changed: apply the changes in place (see apply_in_place)
 # files in the last output above which its old copy is removed by a detached `rm -rf` after the swap (a
 # template edit on 10,000 items replaces 26,000 files: 2.5 s of unlinking the build need not wait for)
 BACKGROUND_REMOVAL = 2000
@@ -98,10 +98,14 @@ def _meeting_files(table: StatTable, content: Path) -> tuple[dict[str, list], li
     return folders, others
 
 
-def run(options: BuildOptions, result: BuildResult, config: Config, gettext) -> None:
+def run(options: BuildOptions, result: BuildResult, config: Config, gettext, guard: OutputGuard) -> None:
     """Build into the output folder reusing the last build's work; same bytes as a clean build."""
     with fewer_collections():
-        _run(options, result, config, gettext)
+        try:
+            _run(options, result, config, gettext)
+        except OSError as exc:  # a full disk, a read-only folder: its place and reason, not an internal error
+            if not guard.write_failed(exc, config):
+                raise
 
 
 def _run(options: BuildOptions, result: BuildResult, config: Config, gettext) -> None:
@@ -134,7 +138,7 @@ def _run(options: BuildOptions, result: BuildResult, config: Config, gettext) ->
     progress.done(len(table))
 
     output = Path(config.output_dir)
-    applying = sdir / "applying"  # present while changes are applied in place; if left over, trust nothing
+    applying = sdir / "applying"  # left by a build of an earlier version killed while applying changes in place
     previous = old if old and old.output is not None and old.output == output_stamp(output) \
         and not applying.exists() else None
     reusable = previous.meetings if previous and previous.render_key == render_key else {}
@@ -164,11 +168,9 @@ def _run(options: BuildOptions, result: BuildResult, config: Config, gettext) ->
             job.data = ctx.data
             progress.phase("reuse unchanged meetings")
             clean = [n for n in names if n in reusable and reusable[n].key == keys[n]]
-            job.link_unchanged = not (previous is not None and not finishers
-                                      and len(names) - len(clean) <= IN_PLACE_FRACTION * len(names))
             todo = [n for n in names if n not in clean]
             for name in clean:
-                if not job.link_unchanged or link_all(staging, output, reusable[name].outputs):
+                if staging.link_all(output, reusable[name].outputs):
                     states[name] = reusable[name]
                 else:
                     todo.append(name)
@@ -188,13 +190,13 @@ def _run(options: BuildOptions, result: BuildResult, config: Config, gettext) ->
         result.meetings = len(site.meetings)
         result.items = sum(states[m.slug].items for m in site.meetings)
         result.annexes = sum(states[m.slug].annexes for m in site.meetings)
-        if diags.has_errors or (options.strict and diags.count("warning")):
+        if diags.has_errors or (options.strict and diags.count("warning")) \
+                or not refuse_empty_site(config, len(site.meetings), options.allow_empty, diags):
             staging.discard()
             return
         progress.phase("site pages")
         site_outputs: dict[str, bytes] = {}
         kept_site = previous.site_outputs if previous else {}
-        link = job.link_unchanged
         memo = lean = None
         if lean_possible(config, pipeline.OUTPUT_PLANNERS, states, site):
             site = replace(site, item_count=result.items)
@@ -203,7 +205,7 @@ def _run(options: BuildOptions, result: BuildResult, config: Config, gettext) ->
             lean = LeanOutputs(site, states, job, parse_key, pipeline.OUTPUT_PLANNERS)  # base_url's files
 
             def keep(rel: str) -> bool:
-                return _keep(staging, output, rel, link)
+                return _keep(staging, output, rel)
 
             def entries_of(name: str, summary) -> list:
                 return payer_entries_of(job, name, summary)
@@ -212,7 +214,7 @@ def _run(options: BuildOptions, result: BuildResult, config: Config, gettext) ->
                 return pipeline.render_text(env, page, site, config)
 
             def put(rel: str, data: bytes) -> None:
-                _put(staging, output, rel, data, kept_site, {}, link)
+                _put(staging, output, rel, data, kept_site, {})
 
             count, site_outputs, memo = site_step(site, states, render_key, getattr(previous, "site_memo", None),
                                                   kept_site, entries_of, render, put, keep, links.links, diags,
@@ -222,7 +224,7 @@ def _run(options: BuildOptions, result: BuildResult, config: Config, gettext) ->
                                                getattr(previous, "parts_memo", None), kept_site, put, keep))
         else:
             def put_full(rel: str, data: bytes) -> None:
-                _put(staging, output, rel, data, kept_site, site_outputs, link)
+                _put(staging, output, rel, data, kept_site, site_outputs)
 
             full, count, files = full_step(site, job, env, put_full, states, links.links, diags)
             result.site = full
@@ -232,15 +234,15 @@ def _run(options: BuildOptions, result: BuildResult, config: Config, gettext) ->
         for f in files:
             data = f.data if f.data is not None else Path(f.copy_from).read_bytes() if f.copy_from else None
             if data is not None:
-                _put(staging, output, f.path, data, kept_site, site_outputs, link)
+                _put(staging, output, f.path, data, kept_site, site_outputs)
         for rel, path in asset_files():
-            _put(staging, output, rel, path.read_bytes(), kept_site, site_outputs, link)
+            _put(staging, output, rel, path.read_bytes(), kept_site, site_outputs)
         planned = len(lean.files) if lean else len(files)
         progress.done(count + planned)
         progress.phase("finish")
-        if keep_book and job.link_unchanged and not keep_handbook(staging.path, output):
+        if keep_book and not keep_handbook(staging.path, output):
             finishers.append(finish_handbook)
-        if keep_index and job.link_unchanged and not keep_folder(staging.path, output, INDEX_DIR):
+        if keep_index and not keep_folder(staging.path, output, INDEX_DIR):
             finishers.append(pipeline.index_search)
         for finisher in finishers:
             finisher(staging.path, result.site, diags)
@@ -249,17 +251,8 @@ def _run(options: BuildOptions, result: BuildResult, config: Config, gettext) ->
             return
         progress.done()
         progress.phase("publish")
-        if job.link_unchanged:
-            staging.publish(remove_old_in_background=_output_files(previous) > BACKGROUND_REMOVAL)
-        else:
-            assert previous is not None
-            before = {p: d for s in previous.meetings.values() for p, d in s.outputs.items()}
-            before.update(previous.site_outputs)
-            after = {p: d for name in states for p, d in states[name].outputs.items()}
-            after.update(site_outputs)
-            applying.parent.mkdir(parents=True, exist_ok=True)
-            applying.touch()
-            apply_in_place(staging, output, before, after)
+        staging.meetings = result.meetings
+        staging.publish(remove_old_in_background=_output_files(previous) > BACKGROUND_REMOVAL)
         progress.done()
     except BaseException:
         staging.discard()
@@ -291,12 +284,10 @@ def _output_files(previous: BuildState | None) -> int:
 
 
 def _put(staging: StagingDir, output: Path, rel: str, data: bytes, kept: dict[str, bytes],
-         record: dict[str, bytes], link: bool = True) -> None:
+         record: dict[str, bytes]) -> None:
     """Write a file, or reuse the published one when its bytes did not change."""
     hashed = digest(data)
     record[rel] = hashed
-    if kept.get(rel) == hashed and not link:
-        return
     if kept.get(rel) == hashed:
         try:
             staging.link(rel, output / rel)
@@ -306,10 +297,8 @@ def _put(staging: StagingDir, output: Path, rel: str, data: bytes, kept: dict[st
     staging.write(rel, data)
 
 
-def _keep(staging: StagingDir, output: Path, rel: str, link: bool) -> bool:
-    """Keep a published file unchanged: linked into staging, or left in place; False if it cannot be."""
-    if not link:
-        return True
+def _keep(staging: StagingDir, output: Path, rel: str) -> bool:
+    """Keep a published file unchanged, linked into staging; False if it cannot be."""
     try:
         staging.link(rel, output / rel)
         return True

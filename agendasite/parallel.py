@@ -79,7 +79,6 @@ class Job:
     strict: bool
     render_page: Callable[[Environment, object, Site, Config], str]
     data: dict = field(default_factory=dict)  # content/data tables (LoadContext.data), read once by load_site
-    link_unchanged: bool = True  # False when changes are applied in place: unchanged files stay where they are
     folders: set[str] = field(default_factory=set)  # folders this process made in staging (write.make_parent)
 
 
@@ -228,8 +227,6 @@ def _put(job: Job, state: MeetingState, rel: str, data: bytes, old: dict[str, by
     hashed = digest(data)
     state.outputs[rel] = hashed
     unchanged = old.get(rel) == hashed and job.previous_output is not None
-    if unchanged and not job.link_unchanged:
-        return
     target = make_parent(os.path.join(job.staging, rel), job.folders)
     if unchanged:
         try:

@@ -12,7 +12,7 @@ from typing import Any, Callable
 from jinja2 import TemplateError
 
 from .config import load_config
-from .cache import forget_scan, unchanged_summary
+from .cache import forget_scan, resolve_cache_dir, unchanged_summary
 from .diagnostics import Diagnostics
 from .feeds import plan_feeds
 from .handbook import finish_handbook
@@ -29,6 +29,7 @@ from .plan import FilePlan, PagePlan, plan_site
 from .render import make_environment, relative_url, render_page, today_from_env
 from .sitelinks import LinkCollector, check_site_links, resolve_file_links, resolve_site_links
 from .outputs import check_unique_outputs, report_template_error, source_of
+from .outputguard import OutputGuard, refuse_empty_site
 from .write import StagingDir, asset_files
 
 # Extension points, in order. A planner adds files computed from the model (feeds, JSON, ...);
@@ -58,6 +59,7 @@ class BuildOptions:
     # Keep the search index of the last build into this output folder instead of running Pagefind again
     # over the whole site (the preview's rebuilds: serve.py); the index may then miss the latest edits.
     keep_search_index: bool = False
+    allow_empty: bool = False  # an empty content folder may replace a published site (--allow-empty)
 
 
 @dataclass(slots=True)
@@ -103,12 +105,15 @@ def build(options: BuildOptions) -> BuildResult:
 def _build(options: BuildOptions, result: BuildResult) -> None:
     diags = result.diagnostics
     overrides = {"output_dir": str(options.output_dir)} if options.output_dir else None
-    config = load_config(options.config_path, diags, overrides)
+    guard = OutputGuard(options.config_path, options.output_dir,
+                        resolve_cache_dir(options.config_path, options.cache_dir, options.environ), diags,
+                        repair=not options.check_only)
+    config = load_config(options.config_path, diags, overrides, output_check=guard)  # the output is ours
     if config is None:
         return
     translations = load_translations(config.language)
     if options.incremental and not options.check_only and not templates_use_site(config):
-        return incremental_run(options, result, config, translations.gettext)  # same output, less work
+        return incremental_run(options, result, config, translations.gettext, guard)  # same output, less work
     links = LinkCollector(Path(config.content_dir))
     site = load_site(config, diags, translations.gettext, today_from_env(options.environ), links)
     result.site = site
@@ -116,6 +121,8 @@ def _build(options: BuildOptions, result: BuildResult) -> None:
     result.items = sum(len(m.items) for m in site.meetings)
     result.annexes = sum(len(i.annexes) for m in site.meetings for i in m.items)
     if diags.has_errors or (options.strict and diags.count("warning")):
+        return
+    if not refuse_empty_site(config, len(site.meetings), options.allow_empty, diags):
         return
     pages, files = plan_site(site)
     for planner in OUTPUT_PLANNERS:
@@ -142,7 +149,21 @@ def _build(options: BuildOptions, result: BuildResult) -> None:
         result.ok = True
         return
     output = Path(config.output_dir)
-    staging = StagingDir(output)
+    try:
+        _write_site(StagingDir(output), rendered, files, site, diags)  # publishes it unless diags has errors
+    except OSError as exc:  # a full disk, a read-only folder: its place and reason, not an internal error
+        if not guard.write_failed(exc, config):
+            raise
+        return
+    if diags.has_errors:
+        return
+    result.output_dir = output
+    result.ok = True
+
+
+def _write_site(staging: StagingDir, rendered: list[tuple[str, bytes]], files: list[FilePlan], site: Site,
+                diags: Diagnostics) -> None:
+    """Write every file into the staging folder, run the finishers and publish it (discarded on errors)."""
     try:
         for path, data in rendered:
             staging.write(path, data)
@@ -157,12 +178,11 @@ def _build(options: BuildOptions, result: BuildResult) -> None:
         if diags.has_errors:
             staging.discard()
             return
+        staging.meetings = len(site.meetings)
         staging.publish()
     except BaseException:
         staging.discard()
         raise
-    result.output_dir = output
-    result.ok = True
 
 
 def render_text(env, page: PagePlan, site: Site, config) -> str:

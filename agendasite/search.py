@@ -8,6 +8,7 @@ a search page that cannot work; `search: false` in site_config.yml leaves search
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 from pathlib import Path
 
@@ -37,6 +38,7 @@ def index_search(staging: Path, site: Site, diags: Diagnostics) -> None:
     try:
         pages = _index(Path(binary), staging)
     except (OSError, subprocess.SubprocessError, ValueError, KeyError) as exc:
+        probe_writing(staging / INDEX_DIR)  # a full disk: its own message (outputguard), not Pagefind's
         detail = getattr(exc, "stderr", None) or getattr(exc, "stdout", None) or str(exc)
         diags.error(where, None, f"the search indexer (Pagefind) failed: {str(detail).strip()[-500:]}",
                     "run the build again; if it keeps failing, set 'search: false' and report the problem")
@@ -45,6 +47,21 @@ def index_search(staging: Path, site: Site, diags: Diagnostics) -> None:
     if pages == 0 and items:
         diags.error(where, None, "the search indexer found no page to index",
                     "the templates must mark the searchable part of a page with data-pagefind-body")
+
+
+def probe_writing(folder: Path) -> None:
+    """Raise the system's OSError if a small file cannot be written into `folder` (e.g. the disk is full)."""
+    probe = folder / ".agendasite-probe"
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        with open(probe, "wb") as fh:
+            fh.write(b"\0" * 65536)
+            fh.flush()
+            os.fsync(fh.fileno())
+    except OSError as exc:
+        raise OSError(exc.errno, exc.strerror, str(probe)) from None
+    finally:
+        probe.unlink(missing_ok=True)
 
 
 def _index(binary: Path, staging: Path) -> int:

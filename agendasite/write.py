@@ -7,6 +7,9 @@ import shutil
 import subprocess
 import tempfile
 from pathlib import Path
+from typing import Iterable
+
+from .publish import remove_stale, step, swap_in
 
 
 STATIC_DIR = Path(__file__).parent / "static"
@@ -39,6 +42,8 @@ def write_new(target: str, data: bytes) -> None:
         view = memoryview(data)
         while view:
             view = view[os.write(fd, view):]
+    except OSError as exc:  # a full disk: say which file (os.write does not)
+        raise OSError(exc.errno, exc.strerror, target) from None
     finally:
         os.close(fd)
 
@@ -61,15 +66,42 @@ def keep_folder(staged: Path, published: Path, name: str) -> bool:
     return True
 
 
+# The build's own mark in every output it publishes: a folder holding it was made by agendasite and may be
+# replaced; a non-empty folder without it is someone else's and is never touched (outputguard.py). Written
+# last, just before the swap, so a staged folder holding it is complete (publish.recover_output). Never
+# listed (sitemap, search index, link checks read pages only), never reused from the last output.
+MARKER = ".agendasite-output"
+MARKER_TEXT = "This folder is published by agendasite: every build replaces it whole.\nKeep no other files in it.\n"
+
+
+def marker_text(meetings: int | None) -> bytes:
+    """The marker's bytes: what it is, and how many meetings the site holds (an empty site may be replaced
+    by another empty one: outputguard.refuse_empty_site)."""
+    return (MARKER_TEXT + (f"meetings: {meetings}\n" if meetings is not None else "")).encode("utf-8")
+
+
+def marked_meetings(output: Path) -> int | None:
+    """The number of meetings the marker of a published output names; None without one."""
+    try:
+        text = (output / MARKER).read_text(encoding="utf-8", errors="replace")
+    except OSError:
+        return None
+    for line in text.splitlines():
+        if line.startswith("meetings: ") and line[len("meetings: "):].isdigit():
+            return int(line[len("meetings: "):])
+    return None
+
+
 class StagingDir:
     """A temporary folder beside the output; `publish()` swaps it in, `discard()` removes it."""
 
     def __init__(self, output: Path) -> None:
         self.output = output
         output.parent.mkdir(parents=True, exist_ok=True)
-        remove_stale(output)
+        remove_stale(output, MARKER)
         self.path = Path(tempfile.mkdtemp(prefix=f".{output.name}.building-{os.getpid()}-", dir=output.parent))
         self.folders: set[str] = set()  # folders made in it so far (see make_parent)
+        self.meetings: int | None = None  # how many the site holds (written into the marker)
 
     def write(self, rel: str, data: bytes) -> None:
         target = self._target(rel)
@@ -80,7 +112,13 @@ class StagingDir:
         write_new(target, data)
 
     def copy(self, rel: str, source: Path) -> None:
-        shutil.copyfile(source, self._target(rel))
+        target = self._target(rel)
+        try:
+            shutil.copyfile(source, target)
+        except OSError as exc:
+            if exc.filename is not None:
+                raise
+            raise OSError(exc.errno, exc.strerror, target) from None  # a full disk while copying
 
     def _target(self, rel: str) -> str:
         return make_parent(os.path.join(self.path, rel), self.folders)
@@ -95,48 +133,36 @@ class StagingDir:
                 raise
             shutil.copyfile(source, target)
 
+    def link_all(self, previous: Path, rels: Iterable[str]) -> bool:
+        """Hard-link a meeting's published files; False (and none of them left) if one is missing."""
+        done: list[str] = []
+        try:
+            for rel in rels:
+                self.link(rel, previous / rel)
+                done.append(rel)
+        except OSError:
+            for rel in done:
+                (self.path / rel).unlink(missing_ok=True)
+            return False
+        return True
+
     def publish(self, remove_old_in_background: bool = False) -> None:
-        """Replace the output folder by the staged one (the old one is removed afterwards; for large
-        sites by a detached `rm -rf`, so that a small rebuild does not wait for thousands of unlinks)."""
+        """Swap the staged folder in: at every moment the output is the complete old site or the complete
+        new one (publish.swap_in). The old one is removed afterwards; for large sites by a detached
+        `rm -rf`, so that a small rebuild does not wait for thousands of unlinks."""
+        self.write(MARKER, marker_text(self.meetings))  # last: the staged site is complete
         os.chmod(self.path, 0o755)
-        old = None
-        if self.output.exists():
-            old = Path(tempfile.mkdtemp(prefix=f".{self.output.name}.old-{os.getpid()}-", dir=self.output.parent))
-            os.rmdir(old)
-            os.replace(self.output, old)
-        os.replace(self.path, self.output)
+        step("staged")
+        aside = Path(tempfile.mkdtemp(prefix=f".{self.output.name}.old-{os.getpid()}-", dir=self.output.parent))
+        os.rmdir(aside)
+        old = swap_in(self.path, self.output, aside)
         if old is not None and remove_old_in_background and shutil.which("rm"):
             subprocess.Popen(["rm", "-rf", "--", str(old)], start_new_session=True, stdin=subprocess.DEVNULL,
                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         elif old is not None:
             shutil.rmtree(old, ignore_errors=True)
+        step("published")
 
     def discard(self) -> None:
         """Remove the staged folder (a failed build)."""
         shutil.rmtree(self.path, ignore_errors=True)
-
-
-def _alive(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
-    return True
-
-
-def remove_stale(output: Path) -> list[Path]:
-    """Remove staging and old folders left by killed builds (their process is gone); return them."""
-    removed = []
-    for kind in ("building", "old"):
-        for folder in output.parent.glob(f".{output.name}.{kind}-*"):
-            pid_text = folder.name[len(f".{output.name}.{kind}-"):].split("-", 1)[0]
-            if kind == "building" and pid_text.isdigit() and _alive(int(pid_text)):
-                continue  # another build is running right now
-            if kind == "old" and pid_text.isdigit() and _alive(int(pid_text)):
-                continue
-            if folder.is_dir() and not folder.is_symlink():
-                shutil.rmtree(folder, ignore_errors=True)
-                removed.append(folder)
-    return removed

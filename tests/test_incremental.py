@@ -125,12 +125,11 @@ EDITS = [_edit_item_text, _renumber_item, _add_item, _remove_item, _edit_annex_f
          _edit_template, _edit_config, _add_meeting]
 
 
-@pytest.fixture(params=["swap", "in-place"])
-def publish_mode(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch, corpus: Path) -> str:
-    """Both ways of publishing a rebuild: swap in a complete folder (with the search index built by the
-    Pagefind finisher over it), or apply a small change in place (no finisher switched on)."""
-    monkeypatch.setattr(incremental, "IN_PLACE_FRACTION", 0.0 if request.param == "swap" else 1.0)
-    _search(corpus, request.param == "swap")
+@pytest.fixture(params=["search", "no-search"])
+def publish_mode(request: pytest.FixtureRequest, corpus: Path) -> str:
+    """A rebuild with the search index built by the Pagefind finisher over the staged folder, and one without
+    any finisher (unchanged files are hard-linked into the staged folder either way)."""
+    _search(corpus, request.param == "search")
     return request.param
 
 
@@ -169,7 +168,6 @@ def test_a_large_old_output_is_removed_after_the_build_returns(corpus: Path, tmp
     (the build does not wait for its unlinks), a small one at once; either way nothing of it stays."""
     from agendasite.write import StagingDir
 
-    monkeypatch.setattr(incremental, "IN_PLACE_FRACTION", 0.0)
     monkeypatch.setattr(incremental, "BACKGROUND_REMOVAL", threshold)
     calls: list[bool] = []
     publish = StagingDir.publish
@@ -333,22 +331,24 @@ def test_only_changed_files_are_written(corpus: Path, tmp_path: Path, publish_mo
     assert other_page.stat().st_ino == inodes[other_page]  # its meeting was not even parsed
 
 
-def test_interrupted_in_place_update_is_followed_by_a_complete_build(corpus: Path, tmp_path: Path,
-                                                                     monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(incremental, "IN_PLACE_FRACTION", 1.0)
+def test_interrupted_publish_is_followed_by_a_complete_build(corpus: Path, tmp_path: Path,
+                                                             monkeypatch: pytest.MonkeyPatch) -> None:
+    from agendasite.write import StagingDir
+
     _search(corpus, False)
     out = tmp_path / "out"
     _build(corpus, out)
+    before = _tree(out)
     _edit_item_text(corpus)
 
-    def crash(*args) -> None:
-        raise KeyboardInterrupt  # as if the build were killed while renaming files into place
+    def crash(*args, **kwargs) -> None:
+        raise KeyboardInterrupt  # as if the build were stopped just before the swap
 
-    monkeypatch.setattr(incremental, "apply_in_place", crash)
+    monkeypatch.setattr(StagingDir, "publish", crash)
     with pytest.raises(KeyboardInterrupt):
         build(BuildOptions(config_path=corpus, output_dir=out, environ=dict(ENV)))
     monkeypatch.undo()
-    (out / "index.html").write_text("damaged", encoding="utf-8")  # whatever the interruption left
+    assert _tree(out) == before
     _build(corpus, out)
     _assert_same_as_clean(corpus, out, tmp_path)
 
@@ -398,12 +398,9 @@ def test_the_embedded_site_with_its_handbook_is_unchanged_on_a_second_build(tmp_
     assert "Mere." in (tmp_path / "site" / "handbook" / "index.html").read_text("utf-8")
 
 
-@pytest.mark.parametrize("fraction", [0.0, 1.0], ids=["swap", "in-place"])
-def test_a_rebuild_may_keep_the_search_index(corpus: Path, tmp_path: Path, fraction: float,
-                                             monkeypatch: pytest.MonkeyPatch) -> None:
+def test_a_rebuild_may_keep_the_search_index(corpus: Path, tmp_path: Path) -> None:
     """The preview's rebuilds (serve.py) keep the last search index instead of running Pagefind over the whole
     site: the index files stay the same files; every other file is what a clean build gives."""
-    monkeypatch.setattr(incremental, "IN_PLACE_FRACTION", fraction)
     _search(corpus, True)
     out = tmp_path / "out"
     _build(corpus, out, keep_search_index=True)  # no index yet: Pagefind builds it

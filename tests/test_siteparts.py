@@ -18,12 +18,10 @@ from .test_incremental import ENV, _assert_same_as_clean, _corpus_module, _edit_
 from .test_sitewide import LEAN_EDITS, _no_archive, record_calls
 
 
-@pytest.fixture(params=["swap", "in-place"])
-def parts_corpus(request: pytest.FixtureRequest, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+@pytest.fixture(params=["search", "no-search"])
+def parts_corpus(request: pytest.FixtureRequest, tmp_path: Path) -> Path:
     """60 generated items in 4 meetings of 4 bodies with base_url (feeds, calendars and open data per body) and
-    a closed item, published both ways: a complete folder swapped in, with the Pagefind index built over it
-    (search on), or a small change applied in place (search off)."""
-    monkeypatch.setattr(incremental, "IN_PLACE_FRACTION", 0.0 if request.param == "swap" else 1.0)
+    a closed item, with the Pagefind index built over the staged folder (search on) and without (search off)."""
     module = _corpus_module()
     config = module.write_agendasite(module.generate(60, seed=7), tmp_path / "site-src")
     assert "base_url: https://" in config.read_text(encoding="utf-8")
@@ -31,7 +29,7 @@ def parts_corpus(request: pytest.FixtureRequest, tmp_path: Path, monkeypatch: py
     (config.parent / "templates" / "item.html").write_text(
         '{% extends "!default/item.html" %}\n{% block footer %}<p>Punkt</p>{% endblock %}\n', encoding="utf-8")
     _replace(_item(config, "3.7"), "officer: abc\n", "officer: abc\npublic: false\n")
-    _search(config, request.param == "swap")
+    _search(config, request.param == "search")
     return config
 
 
@@ -149,10 +147,7 @@ def test_another_output_planner_gets_the_whole_archive(parts_corpus: Path, tmp_p
     _assert_same_as_clean(parts_corpus, out, tmp_path)
 
 
-@pytest.mark.parametrize("mode", ["swap", "in-place"])
-def test_the_handbook_is_built_again_only_when_its_inputs_change(tmp_path: Path, mode: str,
-                                                                  monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(incremental, "IN_PLACE_FRACTION", 0.0 if mode == "swap" else 1.0)
+def test_the_handbook_is_built_again_only_when_its_inputs_change(tmp_path: Path) -> None:
     module = _corpus_module()
     config = module.write_agendasite(module.generate(30, seed=3), tmp_path / "site-src")
     book = config.parent / "handbook"
@@ -165,7 +160,7 @@ def test_the_handbook_is_built_again_only_when_its_inputs_change(tmp_path: Path,
     page = out / "handbook" / "index.html"
     first = page.stat().st_ino, page.read_bytes()
     _edit_item_text(config)
-    _build(config, out)  # MkDocs does not run: the published handbook stays (in place, or linked into the new folder)
+    _build(config, out)  # MkDocs does not run: the published handbook stays (linked into the new folder)
     assert (page.stat().st_ino, page.read_bytes()) == first
     _assert_same_as_clean(config, out, tmp_path)
     (book / "docs" / "index.md").write_text("# Håndbog\n\nSådan skriver du et referat.\n", encoding="utf-8")

@@ -11,10 +11,9 @@ from agendasite import incremental, pipeline, sitewide
 from .test_incremental import EDITS, _assert_same_as_clean, _build, _corpus_module, _edit_data_file, _tree
 
 
-@pytest.fixture(params=["swap", "in-place"])
-def lean_corpus(request: pytest.FixtureRequest, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    """60 generated items without base_url and search (as the benchmark's corpus), published both ways."""
-    monkeypatch.setattr(incremental, "IN_PLACE_FRACTION", 0.0 if request.param == "swap" else 1.0)
+@pytest.fixture
+def lean_corpus(tmp_path: Path) -> Path:
+    """60 generated items without base_url and search (as the benchmark's corpus)."""
     module = _corpus_module()
     config = module.write_agendasite(module.generate(60, seed=7), tmp_path / "site-src", None)
     (config.parent / "templates").mkdir()
