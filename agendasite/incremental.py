@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import os
 import re
+import shutil
 import sys
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -32,18 +33,16 @@ from .progress import Progress, silent
 from .render import make_environment, today_from_env
 from .sitewide import SiteMemo, full_step, lean_possible, site_step
 from .siteparts import PARTS, LeanOutputs, used_parts
-from .handbook import finish_handbook, handbook_inputs, handbook_key, keep_handbook
+from .handbook import HANDBOOK_DIR, finish_handbook, handbook_inputs, handbook_key, keep_handbook
 from .search import INDEX_DIR
 from .outputguard import refuse_empty_site
+from .publish import set_aside
 from .write import StagingDir, asset_files, keep_folder
 
 if TYPE_CHECKING:
     from .outputguard import OutputGuard
     from .pipeline import BuildOptions, BuildResult
 
-# files in the last output above which its old copy is removed by a detached `rm -rf` after the swap (a
-# template edit on 10,000 items replaces 26,000 files: 2.5 s of unlinking the build need not wait for)
-BACKGROUND_REMOVAL = 2000
 _SITE_IN_EXPRESSION = re.compile(r"(?<![\w.])site\b(?!-)")
 _STRING = re.compile(r"\"[^\"]*\"|'[^']*'")
 _EXPRESSION = re.compile(r"\{[{%](.*?)[}%]\}", re.S)
@@ -155,11 +154,11 @@ def _run(options: BuildOptions, result: BuildResult, config: Config, gettext) ->
         and (output / INDEX_DIR).is_dir()
     if keep_index:  # the preview's rebuilds keep the last index: no Pagefind over the whole site
         finishers.remove(pipeline.index_search)
-    staging = StagingDir(output)
+    staging = _staging(output, sdir, previous, bool(finishers))
     states: dict[str, MeetingState] = {}
     job = Job(config, gettext, today, Path.cwd().resolve(), env, cache / "parsed", {}, staging.path,
               output if previous else None, previous.meetings if previous else {}, options.strict,
-              pipeline.render_text)
+              pipeline.render_text, spare=staging.has)
     try:
         def load_meetings(paths: list[Path], ctx) -> list[Meeting | None]:
             names = [p.name for p in paths]
@@ -205,7 +204,7 @@ def _run(options: BuildOptions, result: BuildResult, config: Config, gettext) ->
             lean = LeanOutputs(site, states, job, parse_key, pipeline.OUTPUT_PLANNERS)  # base_url's files
 
             def keep(rel: str) -> bool:
-                return _keep(staging, output, rel)
+                return _keep(staging, output, rel, kept_site.get(rel))
 
             def entries_of(name: str, summary) -> list:
                 return payer_entries_of(job, name, summary)
@@ -251,8 +250,11 @@ def _run(options: BuildOptions, result: BuildResult, config: Config, gettext) ->
             return
         progress.done()
         progress.phase("publish")
+        _remove_unused(staging, states, site_outputs)
         staging.meetings = result.meetings
-        staging.publish(remove_old_in_background=_output_files(previous) > BACKGROUND_REMOVAL)
+        if previous is not None:  # the files of the site swapped out are known: keep it as the spare copy
+            staging.keep_old_as = _spare_path(output)
+        staging.publish()
         progress.done()
     except BaseException:
         staging.discard()
@@ -270,17 +272,51 @@ def _run(options: BuildOptions, result: BuildResult, config: Config, gettext) ->
     if keep_index and pipeline.index_search not in finishers:  # the index may miss edits: a build that
         fkey = (fkey, "search index kept")  # would index them is no no-change build (its key differs)
     write_pickle(sdir / "fast.pickle", FastRecord(fkey, [str(r) for r in roots], table, scan_ns, stamp, summary))
+    if previous is not None:
+        before = {p: d for s in previous.meetings.values() for p, d in s.outputs.items()}
+        before.update(previous.site_outputs)
+        write_pickle(sdir / "spare.pickle", (output_stamp(_spare_path(output)), before))
     applying.unlink(missing_ok=True)
     _prune(cache / "parsed", {s.key.hex() for s in states.values()})
     _prune(cache / SUMMARIES, {s.summary.digest.hex() for s in states.values() if getattr(s, "summary", None)})
     _prune(cache / PARTS, used_parts(states, lean.parts.used if lean else set()))
 
 
-def _output_files(previous: BuildState | None) -> int:
-    """How many files the last build published (0 without a build state)."""
-    if previous is None:
-        return 0
-    return sum(len(s.outputs) for s in previous.meetings.values()) + len(previous.site_outputs)
+def _spare_path(output: Path) -> Path:
+    """Where the site swapped out by the last publish is kept, to be brought up to date by the next one."""
+    return output.parent / f".{output.name}.spare"
+
+
+def _staging(output: Path, sdir: Path, previous: BuildState | None, finishers: bool) -> StagingDir:
+    """The staging folder: the spare copy of the site, when the cache knows its files and nothing is to run
+    over the whole staged site (a finisher), so that a small change writes only what differs from it
+    (instead of hard-linking every unchanged file into a new folder); else a new, empty folder."""
+    record = read_pickle(sdir / "spare.pickle")
+    (sdir / "spare.pickle").unlink(missing_ok=True)  # used once: whatever happens now, it is no longer true
+    spare = _spare_path(output)
+    usable = previous is not None and not finishers and isinstance(record, tuple) and len(record) == 2 \
+        and record[0] is not None and record[0] == output_stamp(spare) and isinstance(record[1], dict)
+    if not usable:
+        set_aside(spare, output)
+        return StagingDir(output)
+    staging = StagingDir(output, reuse=(spare, record[1]))
+    for name in (INDEX_DIR, HANDBOOK_DIR):  # a finisher's folder is linked again from the published site
+        shutil.rmtree(staging.path / name, ignore_errors=True)
+    return staging
+
+
+def _remove_unused(staging: StagingDir, states: dict[str, MeetingState], site_outputs: dict[str, bytes]) -> None:
+    """Remove the files of the spare copy that the new site does not have (and folders left empty)."""
+    if not staging.has:
+        return
+    wanted = set(site_outputs).union(*(s.outputs for s in states.values()))
+    for rel in sorted(staging.has.keys() - wanted, reverse=True):
+        path = staging.path / rel
+        path.unlink(missing_ok=True)
+        parent = path.parent
+        while parent != staging.path and parent.is_dir() and not any(parent.iterdir()):
+            parent.rmdir()
+            parent = parent.parent
 
 
 def _put(staging: StagingDir, output: Path, rel: str, data: bytes, kept: dict[str, bytes],
@@ -288,6 +324,8 @@ def _put(staging: StagingDir, output: Path, rel: str, data: bytes, kept: dict[st
     """Write a file, or reuse the published one when its bytes did not change."""
     hashed = digest(data)
     record[rel] = hashed
+    if staging.has.get(rel) == hashed:
+        return  # the staged folder (the spare copy) holds it already
     if kept.get(rel) == hashed:
         try:
             staging.link(rel, output / rel)
@@ -297,8 +335,10 @@ def _put(staging: StagingDir, output: Path, rel: str, data: bytes, kept: dict[st
     staging.write(rel, data)
 
 
-def _keep(staging: StagingDir, output: Path, rel: str) -> bool:
+def _keep(staging: StagingDir, output: Path, rel: str, hashed: bytes | None) -> bool:
     """Keep a published file unchanged, linked into staging; False if it cannot be."""
+    if hashed is not None and staging.has.get(rel) == hashed:
+        return True
     try:
         staging.link(rel, output / rel)
         return True

@@ -61,14 +61,15 @@ def _mkdocs(config: Config) -> Path | None:
 def output_problem(config: Config, cache: Path, known: Callable[[Path], bool]) -> tuple[str, str] | None:
     """Why this output folder must not be replaced, with the fix; None if it may be."""
     output = Path(os.path.realpath(config.output_dir))
-    projects = [Path(config.root)] + ([_mkdocs(config).parent.resolve()] if _mkdocs(config) else [])  # type: ignore
+    mkdocs = _mkdocs(config)
+    projects = [Path(config.root)] + ([mkdocs.parent.resolve()] if mkdocs is not None else [])
     for project in projects:
         if project == output:
             return f"is the project's folder (it holds {_holds(project, config)})", _FIX
         if project.is_relative_to(output):
             return f"holds the project (its folder {project} is inside it)", _FIX
-    home = Path.home().resolve()
-    if home.is_relative_to(output):
+    home = _home()
+    if home is not None and home.is_relative_to(output):
         return "is your home folder" if home == output else "holds your home folder", _FIX
     for folder, what in protected_folders(config, cache):
         if folder == output:
@@ -83,11 +84,24 @@ def output_problem(config: Config, cache: Path, known: Callable[[Path], bool]) -
     if os.path.ismount(output):
         return ("is a mount point: the build replaces the output folder whole, which a mount point cannot be",
                 f"publish into a folder inside it, e.g. {output / 'site'}")
-    if output.is_dir() and not (output / MARKER).is_file() and any(os.scandir(output)) and not known(output):
+    if output.is_dir() and not (output / MARKER).is_file() and _has_entries(output) and not known(output):
         return (f"is a folder with files that no build of agendasite wrote there (it has no {MARKER} file): the "
                 "build replaces the output folder whole, so they would be lost",
                 "choose a new or empty folder for the site, or move those files away first")
     return None
+
+
+def _home() -> Path | None:
+    """The user's home folder, if the system can say."""
+    try:
+        return Path.home().resolve()
+    except (KeyError, RuntimeError, OSError):
+        return None
+
+
+def _has_entries(folder: Path) -> bool:
+    with os.scandir(folder) as listing:
+        return any(True for _ in listing)
 
 
 def _holds(project: Path, config: Config) -> str:

@@ -32,7 +32,7 @@ from .outputs import file_entries, page_entries, report_template_error, source_o
 from .plan import plan_site
 from .sitelinks import LinkCollector, SiteLink, anchors_of, resolve_file_links
 from .siteparts import meeting_parts
-from .write import make_parent, write_new
+from .write import link_new, make_parent, write_new
 
 
 @dataclass(slots=True)
@@ -80,6 +80,7 @@ class Job:
     render_page: Callable[[Environment, object, Site, Config], str]
     data: dict = field(default_factory=dict)  # content/data tables (LoadContext.data), read once by load_site
     folders: set[str] = field(default_factory=set)  # folders this process made in staging (write.make_parent)
+    spare: dict[str, bytes] = field(default_factory=dict)  # files staging holds already (incremental.py's spare)
 
 
 _JOB: Job | None = None
@@ -226,11 +227,13 @@ def _put(job: Job, state: MeetingState, rel: str, data: bytes, old: dict[str, by
     assert job.staging is not None
     hashed = digest(data)
     state.outputs[rel] = hashed
+    if job.spare.get(rel) == hashed:
+        return  # the staged folder (the spare copy of the site) has this file already
     unchanged = old.get(rel) == hashed and job.previous_output is not None
     target = make_parent(os.path.join(job.staging, rel), job.folders)
     if unchanged:
         try:
-            os.link(os.path.join(job.previous_output, rel), target)
+            link_new(os.path.join(job.previous_output, rel), target)
             return
         except OSError:
             pass

@@ -15,6 +15,7 @@ import errno
 import os
 import shutil
 import signal
+import subprocess
 from pathlib import Path
 
 _AT_FDCWD = -100  # Linux: paths relative to the working folder
@@ -122,9 +123,36 @@ def remove_stale(output: Path, marker: str) -> list[Path]:
     recover_output(output, marker)
     present = os.path.isdir(output)
     removed = []
-    for kind in ("building", "old"):
+    for kind in ("building", "old", "trash"):
         for folder in leftovers(output, kind):
-            if present or (kind == "building" and not (folder / marker).is_file()):
-                shutil.rmtree(folder, ignore_errors=True)
+            if present or kind == "trash" or (kind == "building" and not (folder / marker).is_file()):
+                remove_folder(folder, background=folder.stat().st_nlink > LARGE_FOLDER)
                 removed.append(folder)
     return removed
+
+
+# subfolders (a folder's link count, less 2) above which a leftover copy of the site is removed by a detached
+# `rm -rf`: the old copy of a large site may still be being removed by the build before, which the next
+# build need not wait for
+LARGE_FOLDER = 100
+
+
+def set_aside(folder: Path, output: Path, background: bool = False) -> None:
+    """Remove a copy of the site beside the output, if there: first renamed to `.NAME.trash-…` (its name
+    is free again at once, and a half-removed copy is never taken for a site to put back), then removed,
+    by a detached `rm -rf` when `background` or large."""
+    if not os.path.isdir(folder) or os.path.islink(folder):
+        return
+    trash = output.parent / f".{output.name}.trash-{os.getpid()}-{folder.name.rsplit('-', 1)[-1]}"
+    os.rename(folder, trash)
+    remove_folder(trash, background=background or trash.stat().st_nlink > LARGE_FOLDER)
+
+
+def remove_folder(folder: Path, background: bool) -> None:
+    """Remove a folder: at once, or (large ones, where `rm` exists) by a detached `rm -rf` the build does
+    not wait for."""
+    if background and shutil.which("rm"):
+        subprocess.Popen(["rm", "-rf", "--", str(folder)], start_new_session=True, stdin=subprocess.DEVNULL,
+                         stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    else:
+        shutil.rmtree(folder, ignore_errors=True)

@@ -4,12 +4,11 @@ from __future__ import annotations
 
 import os
 import shutil
-import subprocess
 import tempfile
 from pathlib import Path
 from typing import Iterable
 
-from .publish import remove_stale, step, swap_in
+from .publish import remove_stale, set_aside, step, swap_in
 
 
 STATIC_DIR = Path(__file__).parent / "static"
@@ -36,8 +35,14 @@ def make_parent(target: str, made: set[str]) -> str:
 
 
 def write_new(target: str, data: bytes) -> None:
-    """Write a file that is not there yet, in three system calls (Python's buffered `open` makes six)."""
-    fd = os.open(target, os.O_WRONLY | os.O_CREAT | os.O_TRUNC | os.O_CLOEXEC, 0o666)
+    """Write a file that is not there yet, in three system calls (Python's buffered `open` makes six). A file
+    already there is unlinked first, never written through: it may be a hard link to a published file (a
+    staging folder made from the spare copy of the site: incremental.py)."""
+    try:
+        fd = os.open(target, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_CLOEXEC, 0o666)
+    except FileExistsError:
+        os.unlink(target)
+        fd = os.open(target, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_CLOEXEC, 0o666)
     try:
         view = memoryview(data)
         while view:
@@ -48,10 +53,20 @@ def write_new(target: str, data: bytes) -> None:
         os.close(fd)
 
 
+def link_new(source: str | Path, target: str) -> None:
+    """Hard-link a published file into staging, replacing a file already there (never writing through it)."""
+    try:
+        os.link(source, target)
+    except FileExistsError:
+        os.unlink(target)
+        os.link(source, target)
+
+
 def keep_folder(staged: Path, published: Path, name: str) -> bool:
     """Hard-link the published site's folder `name` into the staged site, whole (a finisher's output that is
     kept); False, with nothing left behind, if it is not there or cannot be linked."""
     source = published / name
+    shutil.rmtree(staged / name, ignore_errors=True)  # a staged folder made from the spare copy may hold one
     if not source.is_dir():
         return False
     try:
@@ -93,23 +108,29 @@ def marked_meetings(output: Path) -> int | None:
 
 
 class StagingDir:
-    """A temporary folder beside the output; `publish()` swaps it in, `discard()` removes it."""
+    """A temporary folder beside the output; `publish()` swaps it in, `discard()` removes it.
 
-    def __init__(self, output: Path) -> None:
+    With `reuse` (a folder and the digests of its files), the staged folder starts as that folder, the
+    spare copy of the site an earlier publish swapped out (incremental.py): only what differs is then
+    written. Its files may be hard links to published ones, so nothing is ever written through a file
+    (write_new, link_new unlink first)."""
+
+    def __init__(self, output: Path, reuse: tuple[Path, dict[str, bytes]] | None = None) -> None:
         self.output = output
         output.parent.mkdir(parents=True, exist_ok=True)
         remove_stale(output, MARKER)
         self.path = Path(tempfile.mkdtemp(prefix=f".{output.name}.building-{os.getpid()}-", dir=output.parent))
         self.folders: set[str] = set()  # folders made in it so far (see make_parent)
         self.meetings: int | None = None  # how many the site holds (written into the marker)
+        self.has: dict[str, bytes] = {}  # files it holds already, with their digests
+        self.keep_old_as: Path | None = None  # publish() keeps the swapped-out site there instead of removing it
+        if reuse is not None:
+            os.rename(reuse[0], self.path)  # over the empty folder just made: it is ours now
+            (self.path / MARKER).unlink(missing_ok=True)
+            self.has = reuse[1]
 
     def write(self, rel: str, data: bytes) -> None:
-        target = self._target(rel)
-        try:
-            os.unlink(target)  # it may be a hard link to the published file: never write through it
-        except FileNotFoundError:
-            pass
-        write_new(target, data)
+        write_new(self._target(rel), data)  # unlinks a file there first: never writes through a hard link
 
     def copy(self, rel: str, source: Path) -> None:
         target = self._target(rel)
@@ -127,17 +148,20 @@ class StagingDir:
         """Reuse an unchanged file of the published site (a hard link, or a copy across file systems)."""
         target = self._target(rel)
         try:
-            os.link(source, target)
+            link_new(source, target)
         except OSError:
             if not source.is_file():
                 raise
-            shutil.copyfile(source, target)
+            write_new(target, source.read_bytes())  # across file systems
 
-    def link_all(self, previous: Path, rels: Iterable[str]) -> bool:
-        """Hard-link a meeting's published files; False (and none of them left) if one is missing."""
+    def link_all(self, previous: Path, files: dict[str, bytes]) -> bool:
+        """Hard-link a meeting's published files (those it does not hold already); False (and none of them
+        left) if one is missing."""
         done: list[str] = []
         try:
-            for rel in rels:
+            for rel, hashed in files.items():
+                if self.has.get(rel) == hashed:
+                    continue
                 self.link(rel, previous / rel)
                 done.append(rel)
         except OSError:
@@ -146,21 +170,21 @@ class StagingDir:
             return False
         return True
 
-    def publish(self, remove_old_in_background: bool = False) -> None:
+    def publish(self) -> None:
         """Swap the staged folder in: at every moment the output is the complete old site or the complete
-        new one (publish.swap_in). The old one is removed afterwards; for large sites by a detached
-        `rm -rf`, so that a small rebuild does not wait for thousands of unlinks."""
+        new one (publish.swap_in). The old one is then kept as the spare copy (`keep_old_as`) or removed;
+        a large one by a detached `rm -rf`, so that the build does not wait for thousands of unlinks."""
         self.write(MARKER, marker_text(self.meetings))  # last: the staged site is complete
         os.chmod(self.path, 0o755)
         step("staged")
         aside = Path(tempfile.mkdtemp(prefix=f".{self.output.name}.old-{os.getpid()}-", dir=self.output.parent))
         os.rmdir(aside)
         old = swap_in(self.path, self.output, aside)
-        if old is not None and remove_old_in_background and shutil.which("rm"):
-            subprocess.Popen(["rm", "-rf", "--", str(old)], start_new_session=True, stdin=subprocess.DEVNULL,
-                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        if old is not None and self.keep_old_as is not None:
+            set_aside(self.keep_old_as, self.output)  # an earlier spare, if one is left
+            os.rename(old, self.keep_old_as)
         elif old is not None:
-            shutil.rmtree(old, ignore_errors=True)
+            set_aside(old, self.output)
         step("published")
 
     def discard(self) -> None:

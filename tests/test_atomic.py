@@ -21,7 +21,8 @@ def snapshot(root: Path) -> dict[str, bytes]:
 
 
 def siblings(site: Path) -> list[str]:
-    return sorted(p.name for p in site.iterdir() if p.name.startswith(".site."))
+    """Folders beside the output left by builds, except the spare copy of the site a rebuild keeps on purpose."""
+    return sorted(p.name for p in site.iterdir() if p.name.startswith(".site.") and p.name != ".site.spare")
 
 
 def _cli(site: Path, *args: str, code: str | None = None) -> subprocess.CompletedProcess:

@@ -161,31 +161,31 @@ def test_several_edits_in_a_row_and_no_change(corpus: Path, tmp_path: Path, publ
     _assert_same_as_clean(corpus, out, tmp_path)
 
 
-@pytest.mark.parametrize("threshold, background", [(10, True), (100_000, False)])
-def test_a_large_old_output_is_removed_after_the_build_returns(corpus: Path, tmp_path: Path, monkeypatch,
-                                                                threshold: int, background: bool) -> None:
-    """A template edit replaces every page: the old copy of a large output is removed by a detached process
-    (the build does not wait for its unlinks), a small one at once; either way nothing of it stays."""
-    from agendasite.write import StagingDir
+@pytest.mark.parametrize("large, background", [(0, True), (100_000, False)])
+def test_the_swapped_out_site_is_kept_as_the_spare_and_the_one_before_removed(corpus: Path, tmp_path: Path,
+                                                                              monkeypatch, large: int,
+                                                                              background: bool) -> None:
+    """A rebuild swaps the new folder in and keeps the old one beside it as the spare copy the next small
+    change is written into; the spare it replaces is removed, by a detached process when it is large (the
+    build does not wait for its unlinks), a small one at once; nothing else stays."""
+    from agendasite import publish
 
-    monkeypatch.setattr(incremental, "BACKGROUND_REMOVAL", threshold)
-    calls: list[bool] = []
-    publish = StagingDir.publish
-    monkeypatch.setattr(StagingDir, "publish", lambda self, remove_old_in_background=False: (
-        calls.append(remove_old_in_background), publish(self, remove_old_in_background))[1])
+    _search(corpus, False)
+    monkeypatch.setattr(publish, "LARGE_FOLDER", large)
     out = tmp_path / "out"
-    _build(corpus, out)
-    _edit_template(corpus)
-    _build(corpus, out)
-    assert calls == [False, background]  # the first build had no old output to count
     leftovers = lambda: sorted(p.name for p in tmp_path.iterdir() if p.name.startswith(".out."))  # noqa: E731
-    for _ in range(100):
-        if not leftovers():
-            break
-        assert background  # removed before the build returned
-        time.sleep(0.1)
-    assert leftovers() == []
-    _assert_same_as_clean(corpus, out, tmp_path)
+    _build(corpus, out)
+    assert leftovers() == []  # nothing was swapped out
+    for edit in (_edit_template, _edit_item_text, _edit_template):
+        edit(corpus)
+        _build(corpus, out)
+        for _ in range(100):
+            if leftovers() == [".out.spare"]:
+                break
+            assert background  # removed before the build returned
+            time.sleep(0.1)
+        assert leftovers() == [".out.spare"]
+        _assert_same_as_clean(corpus, out, tmp_path)
 
 
 def test_same_bytes_whatever_the_number_of_workers(corpus: Path, tmp_path: Path) -> None:

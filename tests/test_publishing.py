@@ -111,6 +111,7 @@ def test_gitlab_pages_job_publishes_public_with_a_cache():
     pages = ci["pages"]
     assert pages["stage"] in ci["stages"]
     assert pages["artifacts"]["paths"] == ["public"]
+    assert pages["artifacts"]["exclude"] == ["public/.agendasite-output"]  # the build's marker is not published
     assert any("$CI_DEFAULT_BRANCH" in rule["if"] for rule in pages["rules"])
     commands = _build_commands(pages["script"])
     assert len(commands) == 1 and "--strict" in commands[0]

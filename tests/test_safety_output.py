@@ -258,18 +258,28 @@ def _change(project: Path) -> None:
                                 encoding="utf-8")
 
 
+def _kill_setup(project: Path, spare: bool) -> tuple[dict[str, str], dict[str, str]]:
+    """The tiny site (search off: a small change) built into site/ (with `spare`, built again after a first
+    change, so that the old site is kept beside it as the spare copy the next build writes into), then changed;
+    returns the trees of the old output and of a clean build of the change."""
+    search_off(project)
+    assert cli(project).returncode == 0
+    if spare:
+        (project / ITEM).write_text((project / ITEM).read_text(encoding="utf-8") + "\nFørst.\n", encoding="utf-8")
+        assert cli(project).returncode == 0
+        assert (project / ".site.spare").is_dir()
+    old = tree(project / "site")
+    _change(project)
+    assert cli(project, "--no-cache", "--out", "../clean").returncode == 0
+    new = tree(project.parent / "clean")
+    assert new != old
+    return old, new
+
+
 @pytest.fixture
 def changed(tiny_site: Path) -> tuple[Path, dict[str, str], dict[str, str]]:
-    """The tiny site (search off: a small change) built into site/, then changed; with the trees of the old
-    output and of a clean build of the change."""
-    search_off(tiny_site)
-    assert cli(tiny_site).returncode == 0
-    old = tree(tiny_site / "site")
-    _change(tiny_site)
-    assert cli(tiny_site, "--no-cache", "--out", "../clean").returncode == 0
-    new = tree(tiny_site.parent / "clean")
-    assert new != old
-    return tiny_site, old, new
+    """See _kill_setup (without a spare copy)."""
+    return (tiny_site, *_kill_setup(tiny_site, False))
 
 
 def _leftovers(project: Path) -> list[str]:
@@ -277,24 +287,31 @@ def _leftovers(project: Path) -> list[str]:
 
 
 STEPS = [("staged", ""), ("swapped", ""), ("published", ""), ("staged", "1"), ("aside", "1"), ("swapped", "1")]
+MODES = ["incremental", "spare", "no-cache"]
 
 
-@pytest.mark.parametrize("cache", [True, False], ids=["incremental", "no-cache"])
+@pytest.mark.parametrize("mode", MODES)
 @pytest.mark.parametrize("step, no_exchange", STEPS,
                          ids=[f"{s}-{'renames' if n else 'exchange'}" for s, n in STEPS])
-def test_a_build_killed_at_each_step_of_the_publish(changed, step: str, no_exchange: str, cache: bool) -> None:
-    project, old, new = changed
+def test_a_build_killed_at_each_step_of_the_publish(tiny_site: Path, step: str, no_exchange: str, mode: str) -> None:
+    project = tiny_site
+    old, new = _kill_setup(project, mode == "spare")
+    args = ["--no-cache"] if mode == "no-cache" else []
     env = {"AGENDASITE_TEST_KILL_AT": step, "AGENDASITE_TEST_NO_EXCHANGE": no_exchange}
-    proc = cli(project, *([] if cache else ["--no-cache"]), env=env)
+    proc = cli(project, *args, env=env)
     assert proc.returncode == -signal.SIGKILL
     if step == "aside":  # two renames (no atomic exchange on this system): the one moment without an output
         assert not (project / "site").exists()
     else:
-        assert tree(project / "site") in (old, new)
         assert tree(project / "site") == (old if step == "staged" else new)
-    after = cli(project, *([] if cache else ["--no-cache"]), env={"AGENDASITE_TEST_NO_EXCHANGE": no_exchange})
+    after = cli(project, *args, env={"AGENDASITE_TEST_NO_EXCHANGE": no_exchange})
     assert after.returncode == 0, after.stderr
-    assert tree(project / "site") == new and _leftovers(project) == []
+    assert tree(project / "site") == new and _leftovers(project) in ([], [".site.spare"])
+    _change_again = (project / ITEM).read_text(encoding="utf-8") + "\nSidst.\n"
+    (project / ITEM).write_text(_change_again, encoding="utf-8")
+    assert cli(project, *args).returncode == 0  # and the build after that (into the spare copy, if kept)
+    assert cli(project, "--no-cache", "--out", "../clean2").returncode == 0
+    assert tree(project / "site") == tree(project.parent / "clean2")
 
 
 def test_a_failing_build_after_a_kill_between_the_renames_puts_the_old_site_back(changed) -> None:
@@ -395,3 +412,30 @@ def test_a_full_disk_names_the_folder_and_the_reason(tiny_site: Path, mounted, s
     assert tree(disk / "site") == old
     assert sorted(p.name for p in disk.iterdir()) == ["site"]
 
+
+
+# --- The spare copy: a small change is written into the site swapped out by the last publish -----------
+
+from .test_incremental import EDITS, _assert_same_as_clean, _build, _edit_item_text, _search, corpus  # noqa: E402,F401
+
+
+@pytest.mark.parametrize("edit", EDITS, ids=[e.__name__.lstrip("_") for e in EDITS])
+def test_a_build_into_the_spare_copy_equals_a_clean_build(corpus: Path, tmp_path: Path, edit) -> None:
+    """Each kind of edit, built when a spare copy (two builds old) exists: the same bytes as a clean build,
+    and the published files of the build before are never written through (their bytes stay)."""
+    _search(corpus, False)
+    out = tmp_path / "out"
+    _build(corpus, out)
+    _edit_item_text(corpus)
+    _build(corpus, out)
+    spare = tmp_path / ".out.spare"
+    assert spare.is_dir()
+    published = tree(out)
+    inodes = {p: p.stat().st_ino for p in out.rglob("*") if p.is_file()}
+    edit(corpus)
+    _build(corpus, out)
+    kept = {p: ino for p, ino in inodes.items() if p.exists() and p.stat().st_ino == ino}
+    assert kept  # unchanged files are shared, not copied
+    swapped_out = tree(spare)  # the site of the build before, now the spare copy: byte for byte as published
+    assert swapped_out == published
+    _assert_same_as_clean(corpus, out, tmp_path)
