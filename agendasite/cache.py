@@ -111,7 +111,12 @@ def scan(roots: list[Path]) -> dict[str, tuple[int, int]]:
             elif entry.is_file():
                 est = entry.stat()
                 found[entry.path] = (est.st_size, est.st_mtime_ns)
+            if not entry.is_file() and (not entry.is_dir() or entry.name.endswith(".md")):
+                found[entry.path] = (NOT_A_FILE, 0)  # a FIFO, a folder named like an item: never read, but seen
     return found
+
+
+NOT_A_FILE = -1  # the size recorded for an entry that is no regular file (load.py reports it)
 
 
 def hash_table(found: dict[str, tuple[int, int]], previous: StatTable, previous_scan_ns: int,
@@ -121,6 +126,8 @@ def hash_table(found: dict[str, tuple[int, int]], previous: StatTable, previous_
     todo: list[str] = []
     for path, (size, mtime) in found.items():
         old = previous.get(path)
+        if size == NOT_A_FILE:
+            continue
         if old is None or old[0] != size or old[1] != mtime or mtime >= previous_scan_ns - RACY_NS:
             todo.append(path)
     if workers > 1 and len(todo) >= PARALLEL_HASHING:
@@ -134,7 +141,9 @@ def hash_table(found: dict[str, tuple[int, int]], previous: StatTable, previous_
     hashed = dict(zip(todo, digests))
     table: StatTable = {}
     for path, (size, mtime) in found.items():  # in the scan's order
-        if path not in hashed:
+        if size == NOT_A_FILE:
+            table[path] = (size, mtime, b"")
+        elif path not in hashed:
             table[path] = previous[path]
         elif hashed[path] is not None:  # a file gone since the scan is left out
             table[path] = (size, mtime, hashed[path])  # type: ignore[assignment]

@@ -39,6 +39,7 @@ class DataTable:
     stated_total: Decimal | None = None
     stated_line: int | None = None
     acknowledged: str | None = None
+    usable: bool = True  # False: the file has errors (reported at their lines); annexes using it stay silent
 
     @property
     def total(self) -> Decimal:
@@ -66,15 +67,18 @@ def load_data_dir(folder: Path, diags: Diagnostics, rel: Callable[[Path], str],
             diags.error(rel(csv_path), None, f"the data file has no side-car {meta.name}",
                         "add it with title, source, date and columns (see docs/funding.md)")
             continue
-        table = _load(csv_path.stem, meta, csv_path, diags, rel, locale)
-        if table is not None:
-            tables[table.name] = table
+        tables[csv_path.stem] = _load(csv_path.stem, meta, csv_path, diags, rel, locale) or \
+            _unusable(csv_path.stem, rel(csv_path), rel(meta))
     for meta in sorted(folder.glob("*.yml")):
-        if not meta.with_suffix(".csv").is_file():
-            table = _load(meta.stem, meta, None, diags, rel, locale)
-            if table is not None:
-                tables[table.name] = table
+        if not meta.with_suffix(".csv").exists():  # a CSV that is no file is reported above
+            tables[meta.stem] = _load(meta.stem, meta, None, diags, rel, locale) or \
+                _unusable(meta.stem, rel(meta), rel(meta))
     return tables
+
+
+def _unusable(name: str, path: str, meta_path: str) -> DataTable:
+    """A data file whose errors are reported: known by name, so an annex using it adds no second error."""
+    return DataTable(name, name, "", "", (), path, meta_path, usable=False)
 
 
 def _load(name: str, meta: Path, csv_path: Path | None, diags: Diagnostics, rel: Callable[[Path], str],
@@ -155,8 +159,17 @@ def _read_csv(path: Path, key: str, value: str, diags: Diagnostics, path_rel: st
             continue
         seen[name] = number
         try:
-            rows.append(DataRow(name, parse_number(raw, locale), number))
+            figure = parse_number(raw, locale)
         except NumberFormatError as exc:
-            diags.error(path_rel, number, str(exc), "write the number the Danish way, e.g. 660.692")
+            diags.error(path_rel, number, str(exc), "write the number the Danish way, e.g. 660.692",
+                        len(cells[0]) + 2)
             ok = False
+            continue
+        if figure < 0:  # a figure of a data file is a count (a distribution key's weight): never below zero
+            diags.error(path_rel, number, f"the figure of '{name}' is negative ({raw})",
+                        "figures in data files are counts such as a population: correct the number",
+                        len(cells[0]) + 2)
+            ok = False
+            continue
+        rows.append(DataRow(name, figure, number))
     return rows if ok else None

@@ -16,6 +16,17 @@ class DistributionError(ValueError):
     """A distribution that cannot be made (negative or all-zero weights, a total off the rounding unit)."""
 
 
+MAX_EXPONENT = 40  # the whole-number arithmetic below grows with the figures' exponents: 1e999999999 never ends
+
+
+def _check_size(figures: list[Decimal]) -> None:
+    """Refuse figures whose exact integer ratio would have more than about 40 digits (or are not finite)."""
+    for figure in figures:
+        if not figure.is_finite() or (figure and abs(figure.adjusted()) > MAX_EXPONENT) \
+                or abs(figure.as_tuple().exponent) > MAX_EXPONENT:  # type: ignore[arg-type]
+            raise DistributionError(f"the figure {figure:.3e} is too large or too finely divided to share")
+
+
 def exact_shares(total: Decimal, weights: Sequence[tuple[str, Decimal]]) -> tuple[Fraction, ...]:
     """Each row's exact share of `total`, in proportion to its weight."""
     if any(w < 0 for _, w in weights):
@@ -35,6 +46,7 @@ def distribute(total: Decimal, weights: Sequence[tuple[str, Decimal]], unit: Dec
     left over go one each to the rows with the largest remainders (ties: the
     larger weight, then the name in alphabetical order).
     """
+    _check_size([total, unit] + [w for _, w in weights])
     if unit <= 0:
         raise DistributionError("the rounding unit must be positive")
     if total < 0:

@@ -8,7 +8,7 @@ compared (see `Comparison`), never shown in their place.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from decimal import Decimal
+from decimal import Decimal, DecimalException
 from pathlib import Path
 from typing import Any
 
@@ -19,7 +19,7 @@ from .funding_model import (Column, DataUse, Difference, Figure, FundingAnnex, F
 from .funding_schemas import FUNDING
 from .markdown import slugify
 from .model import Annex
-from .numbers import format_number
+from .numbers import bounded_arithmetic, format_number
 from .schema import Record, check, suggest
 from .source import SourceError, SourceFile, parse_yaml, read_text
 
@@ -89,12 +89,15 @@ def load_funding_annex(title: str, target: Path, meeting_slug: str, item: Source
                             f"model: {model}", "remove it, or set 'model' to the other kind (see docs/funding.md)")
             return None
     before = ctx.diags.count("error")
-    if model == "contributions":
-        from .contributions import compute_contributions
+    from .contributions import compute_contributions
 
-        funding = compute_contributions(record, rel, ctx)
-    else:
-        funding = compute_distribution(record, rel, ctx)
+    try:
+        with bounded_arithmetic():
+            funding = (compute_contributions if model == "contributions" else compute_distribution)(record, rel, ctx)
+    except DecimalException as exc:  # figures are bounded when read; this is the context's second line
+        ctx.diags.error(rel, record.line("total"), f"the figures cannot be computed ({type(exc).__name__})",
+                        "check the total, the rounding unit and the key's figures for absurdly large values")
+        return None
     if funding is None or ctx.diags.count("error") > before:
         return None
     table = as_table(funding, ctx.config.language)
@@ -139,6 +142,8 @@ def _key_rows(record: Record, rel: str, ctx) -> tuple[list[tuple[str, Decimal, A
                         f"did you mean '{guess}'?" if guess else
                         f"add content/data/{name}.csv with {name}.yml (known: {', '.join(known) or 'none'})")
             return None
+        if not table.usable:  # its errors are reported at the data file's own lines
+            return None
         uses.append(data_use(table, ctx.config.language, ctx))
         if not payers:
             return [(row.name, row.value, key.line("data")) for row in table.rows], uses
@@ -161,6 +166,11 @@ def _key_rows(record: Record, rel: str, ctx) -> tuple[list[tuple[str, Decimal, A
     if not weights:
         diags.error(rel, key.pos.line, "a fixed key needs 'weights'", "add e.g. weights: {ARC: 3, Norfors: 1}")
         return None
+    for name, (weight, pos) in weights.items():
+        if weight < 0:
+            diags.error(rel, pos.line, f"the weight of '{name}' is negative", "a weight is 0 or more",
+                        pos.column)
+            return None
     if payers:
         missing = [(p, pos) for p, pos in payers if p not in weights]
         for p, pos in missing:

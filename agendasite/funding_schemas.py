@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 
+from .numbers import MAX_DECIMALS
 from .schema import Field, Schema
 
 DATA_COLUMNS = Schema("Data columns", "Which CSV columns hold the row names and the figures.", (
@@ -74,7 +75,8 @@ CONTRIBUTION = Schema("Contribution row", "One row of a scenario: what one payer
     Field("payer", "text", "The payer or group, as in the source.", required=True, example="ARC"),
     Field("mark", "text", "A footnote mark shown after the name, as in the source.", example='"*"'),
     Field("count", "int", "For a group row (e.g. '33 kommuner'): how many organisations it stands for; "
-          "`hours` are then per organisation. Group rows are not payers on the payer pages.", example="33"),
+          "`hours` are then per organisation. Group rows are not payers on the payer pages.", example="33",
+          limits=(1, 1_000_000)),
     Field("amount", "number", "Cash per period, as stated in the source.", example="200.000,00"),
     Field("text", "text", "A text instead of an amount, as in the source.",
           example="Mulig finansiering af konkrete aktiviteter"),
@@ -131,8 +133,10 @@ FUNDING = Schema("Funding annex (YAML)", "A funding annex: the build computes it
           choices=("first", "last"), default="last"),
     Field("rounding", "number", "The rounding unit of the amounts (1: whole kroner; 0,01: øre).",
           default=Decimal(1)),
-    Field("decimals", "int", "How many decimals amounts are shown with (contributions).", default=0),
-    Field("share_decimals", "int", "How many decimals shares are shown with.", default=1),
+    Field("decimals", "int", "How many decimals amounts are shown with (contributions), 0 to 10.", default=0,
+          limits=(0, MAX_DECIMALS)),
+    Field("share_decimals", "int", "How many decimals shares are shown with, 0 to 10.", default=1,
+          limits=(0, MAX_DECIMALS)),
     Field("stated", "map", "The figures the source states (distribution).", schema=STATED),
     Field("scenarios", "list", "The scenarios (contributions).", schema=SCENARIO),
 ))

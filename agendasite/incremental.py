@@ -162,7 +162,7 @@ def _run(options: BuildOptions, result: BuildResult, config: Config, gettext) ->
     try:
         def load_meetings(paths: list[Path], ctx) -> list[Meeting | None]:
             names = [p.name for p in paths]
-            keys = {n: combine(parse_key, tuple(folders.get(n, ()))) for n in names}
+            keys = {n: combine(parse_key, n, tuple(folders.get(n, ()))) for n in names}  # the name is the slug
             job.keys.update(keys)
             job.data = ctx.data
             progress.phase("reuse unchanged meetings")

@@ -12,6 +12,7 @@ from typing import Callable
 from markdown_it import MarkdownIt
 
 from .diagnostics import Diagnostics
+from .folders import DATA_DIR, MEETING_FILE, name_problem, not_a_file, scan_meeting_folders
 from .sanitize import ENV_KEY
 from .sitelinks import LinkCollector
 from .markdown import RenderContext, Rendered, make_parser, render_document, slugify
@@ -21,8 +22,7 @@ from .schema import ItemNumber, Record, check
 from .schemas import ANNEX_PAGE, ITEM, MEETING
 from .source import SourceError, SourceFile, read_source
 
-MEETING_FILE = "meeting.md"
-DATA_DIR = "data"
+
 ANNEX_DIR = "bilag"
 
 
@@ -80,8 +80,7 @@ def load_site(config: Config, diags: Diagnostics, gettext: Callable[[str], str],
     from .data import load_data_dir
 
     ctx.data = load_data_dir(content / DATA_DIR, diags, ctx.rel, config.language)
-    folders = [p for p in sorted(content.iterdir()) if p.is_dir()
-               and not (p.name == DATA_DIR or p.name.startswith((".", "_")))]
+    folders = scan_meeting_folders(content, ctx)
     loaded = load_meetings(folders, ctx) if load_meetings else None
     for index, folder in enumerate(folders):
         folder_rel = ctx.current = ctx.rel(folder)
@@ -122,8 +121,9 @@ def load_meeting(folder: Path, ctx: LoadContext) -> Meeting | None:
     rel_folder = ctx.rel(folder)
     slug = folder.name
     if slugify(slug) != slug:
-        ctx.diags.error(rel_folder, None, f"the meeting folder name '{slug}' is not a valid URL name",
-                        f"rename it to '{slugify(slug)}' (lower-case a-z, digits and '-')")
+        ctx.diags.error(rel_folder, None, f"the meeting folder name '{slug}' is not a valid URL name: "
+                        f"{name_problem(slug)}", f"rename the folder to '{slugify(slug)}' (the name is the meeting's "
+                        "address: lower-case a-z, digits and '-'; æ → ae, ø → o, å → a)")
         return None
     meeting_path = folder / MEETING_FILE
     if not _inside(meeting_path, ctx.content, ctx):
@@ -131,6 +131,11 @@ def load_meeting(folder: Path, ctx: LoadContext) -> Meeting | None:
                         "the content folder", "copy the meeting into content/ instead of linking to it")
         return None
     if not meeting_path.is_file():
+        what = not_a_file(meeting_path)
+        if what:
+            ctx.diags.error(ctx.rel(meeting_path), None, f"this is {what}, not a file",
+                            f"{MEETING_FILE} is a text file with the meeting's front matter: replace it with one")
+            return None
         ctx.diags.error(rel_folder, None, f"the meeting folder has no {MEETING_FILE}",
                         f"add {MEETING_FILE} with the meeting's front matter (body, date, sections)")
         return None
@@ -157,7 +162,8 @@ def load_meeting(folder: Path, ctx: LoadContext) -> Meeting | None:
                   for text, pos in rec.get("notes", []))
 
     items: list[Item] = []
-    item_paths = [path for path in sorted(folder.glob("*.md")) if path.name != MEETING_FILE]
+    item_paths = [path for path in sorted(folder.glob("*.md")) if path.name != MEETING_FILE
+                  and path.is_file()]  # the others are reported by scan_meeting_folders
     for path in item_paths:
         item = load_item(path, slug, ctx)
         if item is not None:
@@ -224,8 +230,9 @@ def load_item(path: Path, meeting_slug: str, ctx: LoadContext) -> Item | None:
         return None
     slug = path.stem
     if slugify(slug) != slug:
-        ctx.diags.error(src.rel, None, f"the file name '{path.name}' does not make a valid URL",
-                        f"rename it to '{slugify(slug)}.md' (lower-case a-z, digits and '-')")
+        ctx.diags.error(src.rel, None, f"the file name '{path.name}' does not make a valid URL: "
+                        f"{name_problem(slug)}", f"rename it to '{slugify(slug)}.md' (lower-case a-z, digits "
+                        "and '-'; æ → ae, ø → o, å → a)")
         return None
     rec = check(src.front, ITEM, ctx.diags, src.rel, ctx.config.language)
     if rec is None or "number" not in rec.values or "title" not in rec.values:
@@ -288,6 +295,12 @@ def _load_annex(entry: Record, folder: Path, meeting_slug: str, item: SourceFile
                         "annex files must lie in the meeting's folder, e.g. bilag/notat.pdf")
         return None
     if not target.is_file():
+        what = not_a_file(target)
+        if what:
+            named = {"file": "annex file", "page": "annex page", "funding": "funding annex"}[kind]
+            ctx.diags.error(item.rel, line, f"the {named} '{raw}' is {what}, not a file",
+                            "name a file in the meeting folder, e.g. bilag/notat.pdf")
+            return None
         close = sorted(p.name for p in target.parent.glob("*")) if target.parent.is_dir() else []
         from .schema import suggest
 

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import re
-from decimal import ROUND_HALF_UP, Decimal, DecimalException, InvalidOperation
+from contextlib import AbstractContextManager
+from decimal import (ROUND_HALF_EVEN, ROUND_HALF_UP, Context, Decimal, DecimalException, DivisionByZero,
+                     InvalidOperation, Overflow, localcontext)
 from functools import lru_cache
 
 from babel import Locale
@@ -46,6 +48,42 @@ class NumberFormatError(ValueError):
     """A cell or value that is not a number in the site's locale."""
 
 
+class NumberBoundsError(NumberFormatError):
+    """A number written correctly but too large or too finely divided to be an agenda's figure."""
+
+
+MAX_WHOLE_DIGITS = 15  # below 10^15: a thousand times a national budget in kroner
+MAX_DECIMALS = 10
+# Editors' figures are computed in this context: 40 digits hold any sum of bounded figures exactly, and an
+# overflow or invalid operation is an error instead of a number with a billion digits or a silent NaN.
+ARITHMETIC = Context(prec=40, rounding=ROUND_HALF_EVEN, Emin=-40, Emax=40,
+                     traps=[InvalidOperation, DivisionByZero, Overflow])
+
+
+def bounded_arithmetic() -> AbstractContextManager[Context]:
+    """The Decimal context for sums and shares of editors' figures (see ARITHMETIC)."""
+    return localcontext(ARITHMETIC)
+
+
+def _shown(text: str) -> str:
+    """A value as quoted in a message: a pasted 10,000-digit number is cut short."""
+    return text if len(text) <= 40 else f"{text[:20]}… ({len(text):,} characters)"
+
+
+def _bounded(value: Decimal, text: str) -> Decimal:
+    """The value if it is a finite number of at most MAX_WHOLE_DIGITS digits and MAX_DECIMALS decimals: a
+    total of '1e999999999' would otherwise be shared out digit by digit for hours."""
+    if not value.is_finite():
+        raise NumberFormatError(f"'{_shown(text)}' is not a number")
+    if value and value.adjusted() >= MAX_WHOLE_DIGITS:
+        raise NumberBoundsError(f"'{_shown(text)}' is too large: a figure has at most {MAX_WHOLE_DIGITS} digits "
+                                "before the decimal sign")
+    exponent = value.as_tuple().exponent
+    if isinstance(exponent, int) and exponent < -MAX_DECIMALS:
+        raise NumberBoundsError(f"'{_shown(text)}' has too many decimals: a figure has at most {MAX_DECIMALS}")
+    return value
+
+
 @lru_cache(maxsize=None)
 def _grouped(locale: str) -> re.Pattern | None:
     """A number with thousands separators exactly as Babel's strict parsing accepts it without asking (groups of
@@ -70,9 +108,10 @@ def parse_number(text: str, locale: str = "da") -> Decimal:
     # What Babel's parse_decimal does when strict checking has nothing to check (no separator, or separators
     # exactly where Babel writes them), at a fifth of the cost: tables are parsed cell by cell.
     try:
-        return Decimal(raw.replace(group, "").replace(get_decimal_symbol(locale), "."))
+        value = Decimal(raw.replace(group, "").replace(get_decimal_symbol(locale), "."))
     except InvalidOperation:
         raise _not_the_locale_way(text, locale) from None
+    return _bounded(value, raw)
 
 
 def _cleaned(text: str, locale: str) -> str:
@@ -80,9 +119,9 @@ def _cleaned(text: str, locale: str) -> str:
     number (no digit, or spaces inside where the locale does not group with them)."""
     raw = text.strip().replace("\u00a0", " ").replace("\u2212", "-")
     if not raw or not any(map(str.isdigit, raw)):
-        raise NumberFormatError(f"'{text}' is not a number")
+        raise NumberFormatError(f"'{_shown(text)}' is not a number")
     if " " in raw and get_group_symbol(locale) != " ":
-        raise NumberFormatError(f"'{text}' is not a number (spaces inside)")
+        raise NumberFormatError(f"'{_shown(text)}' is not a number (spaces inside)")
     return raw
 
 
@@ -96,6 +135,17 @@ def number_or_none(text: str, locale: str = "da") -> Decimal | None:
         return None
 
 
+def why_not_a_number(text: str, locale: str = "da") -> str:
+    """Why a table cell counts as text: a figure too large or too precise says so, anything else is no number."""
+    try:
+        parse_number(text, locale)
+    except NumberBoundsError as exc:
+        return str(exc)
+    except NumberFormatError:
+        pass
+    return f"'{_shown(text)}' is not a number"
+
+
 def parse_number_babel(text: str, locale: str = "da") -> Decimal:
     """The same through Babel alone (the reference the fast version is tested against)."""
     return _parse_babel(text, _cleaned(text, locale), locale)
@@ -103,17 +153,19 @@ def parse_number_babel(text: str, locale: str = "da") -> Decimal:
 
 def _parse_babel(text: str, raw: str, locale: str) -> Decimal:
     try:
-        return parse_decimal(raw, locale=_locale(locale), strict=True)
+        with localcontext(ARITHMETIC):  # Babel's strict check re-formats the value: '1E1000000,' overflows
+            value = parse_decimal(raw, locale=_locale(locale), strict=True)
     except _BabelError as exc:
         raise _not_the_locale_way(text, locale, getattr(exc, "suggestions", None)) from None
-    except (DecimalException, ValueError):  # Babel's strict check re-formats the value: '1E1000000,' overflows
-        raise NumberFormatError(f"'{text}' is not a number") from None
+    except (DecimalException, ValueError):
+        raise NumberFormatError(f"'{_shown(text)}' is not a number") from None
+    return _bounded(value, raw)
 
 
 def _not_the_locale_way(text: str, locale: str, suggestions: list[str] | None = None) -> NumberFormatError:
     hint = f"; did you mean {suggestions[0]}?" if suggestions else ""
     return NumberFormatError(
-        f"'{text}' is not a number written the {locale} way "
+        f"'{_shown(text)}' is not a number written the {locale} way "
         f"(thousands separator '{get_group_symbol(locale)}', decimal sign '{get_decimal_symbol(locale)}'){hint}")
 
 
@@ -137,7 +189,7 @@ def format_number(value: Decimal | int, locale: str = "da", decimals: int = 0,
                   grouping: bool = True) -> str:
     """Format with exactly `decimals` decimals and the locale's separators."""
     quantum, spec, separators, minus = _writing(locale, decimals, grouping)
-    rounded = Decimal(value).quantize(quantum, rounding=ROUND_HALF_UP)  # 0,05 → 0,1
+    rounded = Decimal(value).quantize(quantum, rounding=ROUND_HALF_UP, context=ARITHMETIC)  # 0,05 → 0,1
     text = format(abs(rounded), spec).translate(separators)
     return minus + text if rounded.is_signed() else text  # what Babel's "#,##0.00" gives, 10× faster
 

@@ -11,7 +11,7 @@ import difflib
 import re
 from dataclasses import dataclass, field
 from decimal import Decimal
-from typing import Any
+from typing import Any, Callable
 
 from .diagnostics import Diagnostics
 from .numbers import NumberFormatError, parse_number
@@ -65,6 +65,7 @@ class Field:
     item_kind: str = "text"  # for kind 'list' of scalars, or values of 'dict'
     example: str = ""
     default: Any = None
+    limits: tuple[int, int] = (-999_999_999, 999_999_999)  # for kind 'int': the smallest and largest value
 
 
 @dataclass(frozen=True, slots=True)
@@ -101,6 +102,7 @@ KIND_TEXT = {
     "text": "text",
     "markdown": "Markdown text",
     "int": "whole number",
+    "timezone": "time zone name such as Europe/Copenhagen",
     "number": "number (Danish: 1.234,5)",
     "percent": "percentage (e.g. 50 %)",
     "date": "date YYYY-MM-DD, or YYYY-MM when only the month is known",
@@ -168,9 +170,18 @@ def convert_scalar(kind: str, text: YText, f: Field, diags: Diagnostics, path: s
     if kind in ("text", "markdown"):
         return raw if kind == "text" else text.value
     if kind == "int":
-        if re.fullmatch(r"-?\d+", raw):
-            return int(raw)
-        return fail(f"'{f.name}' must be a whole number, not '{raw}'")
+        if not re.fullmatch(r"-?\d+", raw):
+            return fail(f"'{f.name}' must be a whole number, not '{raw[:40]}'")
+        low, high = f.limits
+        value = int(raw) if len(raw) <= 12 else None  # a 10,000-digit int is refused unread (and unprinted)
+        if value is None or not low <= value <= high:
+            return fail(f"'{f.name}' must be a whole number from {low} to {high}, not "
+                        f"{raw if len(raw) <= 12 else raw[:12] + f'… ({len(raw):,} digits)'}",
+                        f"write a whole number from {low} to {high}" + (f", e.g. {f.name}: {f.example}"
+                                                                          if f.example else ""))
+        return value
+    if kind == "timezone":
+        return _timezone(raw, fail)
     if kind in ("number", "percent"):
         candidate = raw[:-1].strip() if kind == "percent" and raw.endswith("%") else raw
         try:
@@ -225,6 +236,21 @@ def convert_scalar(kind: str, text: YText, f: Field, diags: Diagnostics, path: s
     if kind == "path":
         return raw
     raise AssertionError(f"unknown kind {kind}")  # pragma: no cover
+
+
+def _timezone(raw: str, fail: Callable[[str, str | None], None]) -> str | None:
+    """A time zone name of the IANA database (as zoneinfo knows it); else a located error with the closest."""
+    from zoneinfo import ZoneInfo, available_timezones
+
+    try:
+        ZoneInfo(raw)
+        return raw
+    except (KeyError, ValueError, OSError):  # not found is a KeyError; '../x' a ValueError; 'Europe' an OSError
+        pass
+    close = suggest(raw, sorted(available_timezones()))
+    return fail(f"'{raw[:60]}' is not a known time zone",
+                (f"did you mean '{close}'? " if close else "") + "use a name of the IANA time zone database, "
+                "e.g. timezone: Europe/Copenhagen")
 
 
 def check(value: YValue | None, schema: Schema, diags: Diagnostics, path: str,

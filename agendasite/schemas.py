@@ -83,7 +83,8 @@ SITE_CONFIG = Schema("Site configuration (site_config.yml)", "The settings of th
           default="Beslutning"),
     Field("closed_items", "enum", "What the site shows of a closed item.",
           choices=("number_only", "number_and_title"), default="number_and_title"),
-    Field("timezone", "text", "The time zone of meeting times.", default="Europe/Copenhagen"),
+    Field("timezone", "timezone", "The time zone of meeting times.", default="Europe/Copenhagen",
+          example="Europe/Copenhagen"),
     Field("handbook", "path", "The MkDocs configuration of the editors' handbook, relative to this file; when "
           "given, the handbook is built with MkDocs and published under `handbook/` of the site.",
           example="mkdocs.yml"),

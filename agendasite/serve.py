@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import argparse
 import html
+import re
 import shutil
 import signal
 import sys
@@ -18,11 +19,14 @@ from dataclasses import dataclass, field, replace
 from functools import partial
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
+from urllib.parse import unquote
 
 from .diagnostics import format_diagnostic
 from .pipeline import BuildOptions, BuildResult, build
 
 VERSION_PATH = "/__agendasite/version"
+MAX_ADDRESS = 2048  # characters of a request's address; the site's longest is a few hundred
+_BAD_ESCAPE = re.compile(r"%(?![0-9A-Fa-f]{2})")
 RELOAD_SCRIPT = """<script>/* agendasite serve: live reload (added by the preview server only) */
 (function () {
   var seen = "%s";
@@ -85,10 +89,52 @@ class PreviewHandler(SimpleHTTPRequestHandler):
     def log_message(self, format: str, *args) -> None:  # keep the terminal for build messages
         return
 
+    def do_HEAD(self) -> None:  # noqa: N802 (http.server's naming)
+        if not self._refused(self.path.split("?", 1)[0].split("#", 1)[0]):
+            try:
+                super().do_HEAD()
+            except (OSError, ValueError):  # a name the file system cannot look up (too long a part)
+                self.send_error(404, "no such page")
+
     def do_GET(self) -> None:  # noqa: N802 (http.server's naming)
+        path = self.path.split("?", 1)[0].split("#", 1)[0]
+        if self._refused(path):
+            return
+        try:
+            self._get(path)
+        except (OSError, ValueError):  # a name the file system cannot look up (too long a part)
+            self.send_error(404, "no such page")
+
+    def send_error(self, code: int, message: str | None = None, explain: str | None = None) -> None:
+        """http.server's 501 (a method other than GET and HEAD) and 505 (HTTP/2.0 and later on this HTTP/1.x
+        server) are the client's mistakes here: 405 and 400."""
+        if code in (501, 505):
+            code, message = (405, f"the preview answers only GET and HEAD, not {self.command}") if code == 501 \
+                else (400, "the preview speaks HTTP/1.1")
+        super().send_error(code, message, explain)
+
+    def _refused(self, path: str) -> bool:
+        """Answer a request for an address no page can have with a 4xx (it reached the file system before:
+        a NUL byte raised ValueError, 8,000 characters 'File name too long', and the client got no answer)."""
+        if len(self.path) > MAX_ADDRESS:
+            self.send_error(414, f"the address is longer than {MAX_ADDRESS} characters")
+            return True
+        if _BAD_ESCAPE.search(path):
+            self.send_error(400, "the address has a '%' not followed by two hexadecimal digits")
+            return True
+        try:
+            decoded = unquote(path, errors="strict")
+        except UnicodeDecodeError:
+            self.send_error(400, "the address is not UTF-8 once its %-escapes are decoded")
+            return True
+        if any(ord(c) < 32 or ord(c) == 127 for c in decoded):
+            self.send_error(400, "the address holds a control character (e.g. a NUL byte)")
+            return True
+        return False
+
+    def _get(self, path: str) -> None:
         with self.state.lock:
             version, ok, messages = self.state.version, self.state.ok, list(self.state.messages)
-        path = self.path.split("?", 1)[0].split("#", 1)[0]
         if path == VERSION_PATH:
             return self._send(200, "text/plain; charset=utf-8", str(version).encode())
         if not ok:
@@ -113,6 +159,18 @@ class PreviewHandler(SimpleHTTPRequestHandler):
         self.send_header("Cache-Control", "no-store")
         self.end_headers()
         self.wfile.write(data)
+
+
+class PreviewServer(ThreadingHTTPServer):
+    """The HTTP server of the preview; a request that fails anyway costs one line, not a traceback."""
+
+    daemon_threads = True
+
+    def handle_error(self, request: object, client_address: tuple) -> None:
+        exc = sys.exc_info()[1]
+        if not isinstance(exc, (BrokenPipeError, ConnectionResetError)):  # a closed browser tab is no news
+            print(f"preview: a request from {client_address[0]} failed: {type(exc).__name__}: {exc}",
+                  file=sys.stderr)
 
 
 def rebuild(options: BuildOptions, state: PreviewState, verbose: bool = False) -> BuildResult:
@@ -183,14 +241,13 @@ def main(argv: list[str] | None = None) -> int:
     first = rebuild(options, state, args.verbose)
     out.mkdir(exist_ok=True)
     try:
-        server = ThreadingHTTPServer((args.host, args.port),
+        server = PreviewServer((args.host, args.port),
                                      partial(PreviewHandler, state=state, directory=str(out)))
     except OSError as exc:
         print(f"cannot listen on {args.host}:{args.port}: {exc.strerror}; choose another --port",
               file=sys.stderr)
         shutil.rmtree(workdir, ignore_errors=True)
         return 1
-    server.daemon_threads = True
     stop = threading.Event()
     # Rebuilds while editing keep the search index of the first build: Pagefind cannot update an index, and
     # indexing a large archive again on every save (14 s at 10,000 items) would hold up every reload.

@@ -2,11 +2,14 @@
 
 Every scalar is kept as text (`YText`), so YAML 1.1 never turns `3.10` into
 3.1, `10:00` into 600 or `no` into False; the schema converts text to types.
+Aliases (`*name`) and nesting deeper than MAX_DEPTH are refused before composing:
+the work of reading a file stays in proportion to its size.
 """
 
 from __future__ import annotations
 
 import os
+import stat
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -106,8 +109,13 @@ MAX_TEXT_BYTES = 2_000_000  # an agenda text file this large is a pasted documen
 
 def read_text(path: Path) -> str:
     """Read a file as UTF-8 text, with a located error for bad bytes."""
-    with open(path, "rb") as fh:  # one open and its fstat: fewer system calls than stat, then open
-        size = os.fstat(fh.fileno()).st_size
+    # O_NONBLOCK: opening a FIFO (named pipe) must not wait for a writer; fstat then refuses it.
+    with os.fdopen(os.open(path, os.O_RDONLY | os.O_NONBLOCK), "rb") as fh:  # one open and its fstat
+        info = os.fstat(fh.fileno())
+        if not stat.S_ISREG(info.st_mode):
+            raise SourceError(f"this is {describe_mode(info.st_mode)}, not a file", None, None,
+                              "put a text file (Markdown, YAML or CSV) here, or remove it")
+        size = info.st_size
         if size > MAX_TEXT_BYTES:
             raise SourceError(
                 f"the file is {size / 1e6:.1f} MB; text files over {MAX_TEXT_BYTES // 1_000_000} MB are refused",
@@ -132,6 +140,17 @@ def read_text(path: Path) -> str:
         raise SourceError("the file contains a NUL byte; it looks like a binary file", line, None,
                           "only text files (Markdown, YAML, CSV) belong here")
     return text
+
+
+def describe_mode(mode: int) -> str:
+    """What a path that is not a regular file is, in an editor's words."""
+    if stat.S_ISDIR(mode):
+        return "a folder"
+    if stat.S_ISFIFO(mode):
+        return "a named pipe (FIFO)"
+    if stat.S_ISSOCK(mode):
+        return "a socket"
+    return "a device" if stat.S_ISCHR(mode) or stat.S_ISBLK(mode) else "not a regular file"
 
 
 def split_front_matter(text: str, required: bool = True) -> tuple[str | None, str, int]:
@@ -161,13 +180,11 @@ def parse_yaml(text: str, line_offset: int = 0) -> YValue | None:
                                   len(line) - len(stripped) + 1,
                                   "YAML indents with spaces only: replace the tab with spaces")
     try:
+        if "*" in text or _depth_bound(text) > MAX_DEPTH:
+            _check_structure(text, line_offset)
         node = yaml.compose(text, Loader=_Loader)
     except yaml.MarkedYAMLError as exc:
-        mark = exc.problem_mark or exc.context_mark
-        problem = exc.problem or exc.context or "invalid YAML"
-        line = mark.line + 1 + line_offset if mark else None
-        column = mark.column + 1 if mark else None
-        raise SourceError(f"invalid YAML: {problem}", line, column, _yaml_hint(problem)) from None
+        raise _syntax_error(exc, line_offset) from None
     except yaml.reader.ReaderError as exc:  # a character YAML does not accept, e.g. pasted control codes
         before = text[: exc.position]
         line = before.count("\n") + 1 + line_offset
@@ -184,6 +201,60 @@ def parse_yaml(text: str, line_offset: int = 0) -> YValue | None:
     return _convert(node, line_offset)
 
 
+MAX_DEPTH = 50  # lists and mappings inside each other; editors' files need fewer than 10
+
+
+def _depth_bound(text: str) -> int:
+    """An upper bound of the nesting depth, counted cheaply: every level starts with a line, '-', '?', ':',
+    or a bracket ('[a: b]' is two levels), so text with few of them cannot nest deeply."""
+    return 2 * (text.count("[") + text.count("{")) + text.count("-") + text.count("?") + text.count(":") \
+        + text.count("\n") + 1
+
+
+def _check_structure(text: str, line_offset: int) -> None:
+    """Refuse aliases and deep nesting from the event stream, before anything is composed: an alias bomb
+    ("billion laughs") expands exponentially, and 100,000 nested brackets overflow the C composer."""
+    depth, anchors = 0, {}
+    for event in yaml.parse(text, Loader=_Loader):
+        line, column = event.start_mark.line + 1 + line_offset, event.start_mark.column + 1
+        if isinstance(event, yaml.AliasEvent):
+            name = event.anchor
+            where = f" marked '&{name}' on line {anchors[name]}" if name in anchors else f" marked '&{name}'"
+            raise SourceError(f"'*{name}' is a YAML alias (it repeats the value{where}); aliases are not "
+                              "accepted", line, column, "write the value out again here; if the text "
+                              f"'*{name}' is meant, put it in quotes: \"*{name}\"")
+        if getattr(event, "anchor", None) is not None:  # node events only
+            anchors[event.anchor] = line
+        if isinstance(event, yaml.CollectionStartEvent):
+            depth += 1
+            if depth > MAX_DEPTH:
+                raise SourceError(f"lists and mappings are nested more than {MAX_DEPTH} levels deep", line, column,
+                                  "an agenda file needs only a few levels: check the brackets and indentation")
+        elif isinstance(event, yaml.CollectionEndEvent):
+            depth -= 1
+
+
+_UNCLOSED = {"while scanning a quoted scalar": "invalid YAML: the quote that starts here is not closed",
+             "while parsing a flow sequence": "invalid YAML: the '[' that starts here is not closed",
+             "while parsing a flow mapping": "invalid YAML: the '{' that starts here is not closed"}
+
+
+def _syntax_error(exc: yaml.MarkedYAMLError, line_offset: int) -> SourceError:
+    """A YAML syntax error at its place; an unclosed quote or bracket is shown where it opens, not where the
+    parser gave up (often the end of the front matter, lines later)."""
+    opened = _UNCLOSED.get(exc.context or "")
+    if opened and exc.context_mark and (exc.problem_mark is None or exc.problem_mark.line != exc.context_mark.line):
+        mark = exc.context_mark
+        return SourceError(opened, mark.line + 1 + line_offset, mark.column + 1,
+                           "close it on the same line, e.g. title: \"Punkt: tekst\"" if "quote" in opened else
+                           "close it after the last entry, e.g. columns: [key, share, amount]")
+    mark = exc.problem_mark or exc.context_mark
+    problem = exc.problem or exc.context or "invalid YAML"
+    line = mark.line + 1 + line_offset if mark else None
+    column = mark.column + 1 if mark else None
+    return SourceError(f"invalid YAML: {problem}", line, column, _yaml_hint(problem))
+
+
 def _yaml_hint(problem: str) -> str:
     if "mapping values are not allowed" in problem:
         return "a value containing ': ' must be put in quotes, e.g. title: \"Punkt: tekst\""
@@ -191,8 +262,6 @@ def _yaml_hint(problem: str) -> str:
         return "put the value in double quotes"
     if "could not find expected ':'" in problem:
         return "every line in the front matter must be 'key: value'; check indentation and quotes"
-    if "found undefined alias" in problem or "alias" in problem:
-        return "a value starting with '*' or '&' must be put in quotes"
     return "check the indentation (spaces only) and put values with special characters in quotes"
 
 

@@ -19,7 +19,8 @@ from typing import Callable
 
 from .diagnostics import Diagnostics
 from .model import Cell, Table
-from .numbers import NumberFormatError, decimals_of, format_number, number_or_none, parse_number
+from .numbers import (NumberFormatError, bounded_arithmetic, decimals_of, format_number, number_or_none,
+                      parse_number, why_not_a_number)
 
 _EMPTY = {"", "-", "–", "—"}
 _FORMULA = re.compile(r"^=(sum|rowsum)\b\s*(.*)$")
@@ -53,7 +54,14 @@ def _bare(text: str) -> str:
 def compute_table(header: list[RawCell], aligns: list[str | None], rows: list[list[RawCell]],
                   caption_html: str | None, caption_text: str | None, line: int, index: int,
                   ctx: TableContext) -> Table:
-    """Turn a parsed pipe table into a Table with every formula computed."""
+    """Turn a parsed pipe table into a Table with every formula computed (in the bounded Decimal context)."""
+    with bounded_arithmetic():
+        return _compute_table(header, aligns, rows, caption_html, caption_text, line, index, ctx)
+
+
+def _compute_table(header: list[RawCell], aligns: list[str | None], rows: list[list[RawCell]],
+                   caption_html: str | None, caption_text: str | None, line: int, index: int,
+                   ctx: TableContext) -> Table:
     ncols = len(header)
     groups: list[tuple[str, int]] = []
     header_html: list[str] = []
@@ -175,7 +183,7 @@ def compute_table(header: list[RawCell], aligns: list[str | None], rows: list[li
             if kinds[r][k] == "text":
                 ctx.diags.error(ctx.path, rows[r][k].line,
                                 f"'=rowsum' in column {c + 1} adds the cells to its left, but "
-                                f"'{_bare(rows[r][k].text)}' is not a number",
+                                f"{why_not_a_number(_bare(rows[r][k].text), locale)}",
                                 "write the number the Danish way (1.234,5), or leave the cell empty")
             if v is not None:
                 total += v
@@ -192,7 +200,7 @@ def compute_table(header: list[RawCell], aligns: list[str | None], rows: list[li
             if kinds[k][c] == "text":
                 ctx.diags.error(ctx.path, rows[k][c].line,
                                 f"the total in column '{header_text[c]}' adds the cells above it, but "
-                                f"'{_bare(rows[k][c].text)}' is not a number",
+                                f"{why_not_a_number(_bare(rows[k][c].text), locale)}",
                                 "write the number the Danish way (1.234,5), or leave the cell empty or '-'")
                 continue
             v = value_at(k, c)

@@ -190,7 +190,7 @@ CASES = [
         "content/data/folketal.csv", 3, "to tusind"),
     Case("config-unknown-key", {"site_config.yml": "title: Test\nlanguage: da\nbase_ulr: https://example.org/\n"},
          "site_config.yml", 3, "unknown key 'base_ulr'", cli=True),
-    Case("config-broken-yaml", {"site_config.yml": "title: Test\nlanguage: [da\n"}, "site_config.yml", 3,
+    Case("config-broken-yaml", {"site_config.yml": "title: Test\nlanguage: [da\n"}, "site_config.yml", 2,
          "invalid YAML"),
 ]
 
