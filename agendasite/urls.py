@@ -25,6 +25,7 @@ _DROPPED = re.compile(r"[\t\n\r]")  # what the URL parser removes anywhere in an
 _CONTROL = re.compile(r"[\x00-\x1f\x7f]")
 # Characters a URL holds as they are (RFC 3986 unreserved, reserved and '%'); every other one is encoded.
 _URL_SAFE = "-._~:/?#[]@!$&'()*+,;=%"
+_PLAIN = re.compile(r"[A-Za-z0-9\-._~/#%]*")  # no ':' (so no scheme) and nothing HTML would escape
 SCHEME_HINT = ("link with https://, http://, mailto: or tel:, to a page of the site by its file "
                "(e.g. 3-4-navn.md or bilag/notat.pdf), or to a heading with #anker")
 
@@ -45,6 +46,8 @@ def checked_url(url: str, internal: bool = False) -> str:
     """The address, percent-encoded where needed, or UnsafeURL when its scheme is not allowed.
 
     `internal`: the build's own `agendasite:` form is accepted (only the build writes it)."""
+    if _PLAIN.fullmatch(url):  # a site path: no scheme, nothing to encode (most addresses of a page)
+        return url
     scheme = scheme_of(url)
     if scheme is not None and scheme not in ALLOWED_SCHEMES and not (internal and scheme == INTERNAL_SCHEME):
         if scheme == INTERNAL_SCHEME:
@@ -67,6 +70,8 @@ def _encoded(char: str) -> str:
 
 def attribute_url(url: str, internal: bool = False) -> Markup:
     """`checked_url`, HTML-escaped for an attribute value in double quotes."""
+    if _PLAIN.fullmatch(url):
+        return Markup(url)
     return Markup(escape(checked_url(url, internal)))
 
 
@@ -82,7 +87,8 @@ def template_url(relative: Callable[[str], str]) -> Callable[[str], Markup]:
 
     def url(target: str) -> Markup:
         try:
-            return attribute_url(target if scheme_of(target) is not None else relative(target))
+            local = _PLAIN.fullmatch(target) is not None or scheme_of(target) is None
+            return attribute_url(relative(target) if local else target)
         except UnsafeURL:
             return Markup("#")
 
