@@ -307,6 +307,7 @@ LINK_CASES = [
     _body_case("ftp-link", "Se [c](ftp://example.org/fil).\n", 5, "the address scheme 'ftp:' is not allowed"),
     _body_case("blob-autolink", "Se <blob:https://example.org/x>.\n", 5, "the address scheme 'blob:' is not allowed"),
     _body_case("websocket-image", "![x](WS://example.org/x)\n", 5, "the address scheme 'ws:' is not allowed"),
+    _body_case("data-image", "![x](data:image/png;base64,iVBORw0KGgo=)\n", 5, "the address scheme 'data:' is not allowed"),
     _body_case("intent-link", "Se [x](intent://x#Intent;scheme=javascript;end).\n", 5,
                "the address scheme 'intent:' is not allowed"),
     _body_case("raw-html-internal-onclick", 'Se <a href="agendasite:%22onclick=alert(4)%20x=%22">d</a>.\n', 5,
