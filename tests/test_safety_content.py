@@ -30,6 +30,7 @@ FUNDING_YML = f"{M}/bilag/finansiering.yml"
 PACKAGE_SCRIPTS = {"assets/search.js"}  # the project's own script
 OWN_FOLDERS = ("pagefind/", "handbook/")  # the search indexer's files; the handbook, built by MkDocs from docs/
 SVG_OPEN = '<svg xmlns="http://www.w3.org/2000/svg" xmlns:xlink="http://www.w3.org/1999/xlink" width="10" height="10">'
+pytestmark = pytest.mark.filterwarnings("ignore::bs4.XMLParsedAsHTMLWarning")  # the walker reads SVG/XML as HTML too
 PNG = b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x01\x00\x00\x00\x01\x08\x06\x00\x00\x00\x1f\x15\xc4\x89"
 
 
