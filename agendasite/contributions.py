@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from decimal import ROUND_HALF_UP, Decimal
 
-from .funding import CSV_NAME, Comparison, markdown_html
+from .funding import CSV_NAME, Comparison, record_html
 from .funding_model import Column, Figure, FundingAnnex, FundingRow, Payment, Summary
 from .markdown import slugify
 from .schema import Record
@@ -115,7 +115,7 @@ def compute_contributions(record: Record, rel: str, ctx) -> FundingAnnex | None:
                                                                 stated.line("hours_value"), value_sum, decimals):
                 value_fig = Figure(value_sum, decimals, differs=True)
             if cmp.acknowledged:
-                acknowledged.append(markdown_html(stated.get("acknowledged"), ctx))
+                acknowledged.append(record_html(stated, "acknowledged", rel, ctx))
         differences += cmp.differences
         totals += [cash_fig] + ([Figure(hours_sum, 0)] if with_hours else []) + [value_fig]
         summary_rows["rate"].append(Figure(rate, decimals) if rate is not None else _DASH)
@@ -132,8 +132,8 @@ def compute_contributions(record: Record, rel: str, ctx) -> FundingAnnex | None:
                Summary(_("Value of co-financed hours"), tuple(summary_rows["value"])),
                Summary(_("Cash and hours in total"), tuple(summary_rows["all"])))
     return FundingAnnex(
-        title=record.get("title"), model="contributions", intro_html=markdown_html(record.get("intro"), ctx),
-        notes_html=markdown_html(record.get("notes"), ctx), caption=record.get("caption") or record.get("title"),
+        title=record.get("title"), model="contributions", intro_html=record_html(record, "intro", rel, ctx),
+        notes_html=record_html(record, "notes", rel, ctx), caption=record.get("caption") or record.get("title"),
         unit=record.get("unit"), period=record.get("period"), period_label=record.get("period_label"), total=None,
         first_label=(record.get("labels") or Record()).get("payer") or _("Payer"), columns=tuple(columns),
         rows=tuple([total_row] + body if record.get("total_row") == "first" else body + [total_row]),

@@ -17,9 +17,10 @@ from .distribute import DistributionError, distribute
 from .funding_model import (Column, DataUse, Difference, Figure, FundingAnnex, FundingRow, Payment,
                             SplitPart, as_table)
 from .funding_schemas import FUNDING
-from .markdown import slugify
+from .markdown import RenderContext, slugify
 from .model import Annex
 from .numbers import bounded_arithmetic, format_number
+from .sanitize import ENV_KEY
 from .schema import Record, check, suggest
 from .source import SourceError, SourceFile, parse_yaml, read_text
 
@@ -105,9 +106,20 @@ def load_funding_annex(title: str, target: Path, meeting_slug: str, item: Source
                  url=f"{meeting_slug}/{ANNEX_DIR}/{target.stem}/", tables=(table,), extra=funding)
 
 
-def markdown_html(text: str | None, ctx) -> str:
-    """Render an intro or note (Markdown) to HTML."""
-    return ctx.md.render(text) if text else ""
+def markdown_html(text: str | None, ctx, where: tuple[str, int] | None = None) -> str:
+    """Render an intro or note (Markdown) to HTML; `where` (the file and the line of its key) places the
+    warnings for raw HTML removed and the errors for addresses that may not be published."""
+    if not text:
+        return ""
+    if where is None:
+        return ctx.md.render(text)
+    located = RenderContext(where[0], 0, ctx.config.language, ctx.diags, ctx.gettext, at_line=where[1])
+    return ctx.md.render(text, {ENV_KEY: located})
+
+
+def record_html(record: Record, key: str, rel: str, ctx) -> str:
+    """A Markdown value of a funding annex as HTML, its messages at the line of its key."""
+    return markdown_html(record.get(key), ctx, (rel, record.line(key)))
 
 
 def data_use(table, locale: str, ctx) -> DataUse:
@@ -300,12 +312,12 @@ def compute_distribution(record: Record, rel: str, ctx) -> FundingAnnex | None:
     payments = tuple(Payment(p.payer, p.slug, p.amount, decimals) for p in parts if not p.distributed) + \
         tuple(Payment(name, slugify(name), amount_fig[name].value, decimals) for name, _w, _l in rows)
     return FundingAnnex(
-        title=record.get("title"), model="distribution", intro_html=markdown_html(record.get("intro"), ctx),
-        notes_html=markdown_html(record.get("notes"), ctx), caption=record.get("caption") or record.get("title"),
+        title=record.get("title"), model="distribution", intro_html=record_html(record, "intro", rel, ctx),
+        notes_html=record_html(record, "notes", rel, ctx), caption=record.get("caption") or record.get("title"),
         unit=unit_label, period=record.get("period"), period_label=record.get("period_label"), total=total,
         first_label=labels.get("payer") or _("Payer"), columns=columns, rows=tuple(all_rows), split=tuple(parts),
         summary_groups=(), summary=(), differences=tuple(cmp.differences),
-        acknowledged_html=(markdown_html(stated.get("acknowledged"), ctx),) if cmp.acknowledged else (),
+        acknowledged_html=(record_html(stated, "acknowledged", rel, ctx),) if cmp.acknowledged else (),
         data=tuple(uses), payments=payments, csv_name=CSV_NAME, source=rel)
 
 

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import mimetypes
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -17,9 +16,9 @@ from .sanitize import ENV_KEY
 from .sitelinks import LinkCollector
 from .markdown import RenderContext, Rendered, make_parser, render_document, slugify
 from .outline import outline_headings
-from .model import Annex, Config, Item, Meeting, Section, Site
-from .schema import ItemNumber, Record, check
-from .schemas import ANNEX_PAGE, ITEM, MEETING
+from .model import Config, Item, Meeting, Section, Site
+from .schema import ItemNumber, check
+from .schemas import ITEM, MEETING
 from .source import SourceError, SourceFile, read_source
 
 
@@ -240,7 +239,9 @@ def load_item(path: Path, meeting_slug: str, ctx: LoadContext) -> Item | None:
     url = f"{meeting_slug}/{slug}/"
     ctx.number_lines[src.rel] = rec.line("number")
     public = rec.get("public", True)
-    annexes = tuple(a for a in (_load_annex(entry, path.parent, meeting_slug, src, ctx, public)
+    from .annexload import load_annex
+
+    annexes = tuple(a for a in (load_annex(entry, path.parent, meeting_slug, src, ctx, public)
                                 for entry in rec.get("annexes", [])) if a is not None)
     rendered = _render(src.body, src, ctx)  # a closed item's body is checked too, then dropped
     if not public:
@@ -268,68 +269,3 @@ def _under(real: str, root: str) -> str | None:
 def _inside(path: Path, folder: Path, ctx: LoadContext) -> bool:
     """Whether the file, its links followed, lies in the folder (links followed too)."""
     return _under(ctx.real(path), ctx.real_dir(folder)) is not None
-
-
-def _load_annex(entry: Record, folder: Path, meeting_slug: str, item: SourceFile, ctx: LoadContext,
-                item_public: bool) -> Annex | None:
-    title = entry.get("title")
-    if title is None:
-        return None
-    kinds = [k for k in ("file", "url", "page", "funding") if k in entry.values]
-    if len(kinds) > 1:
-        ctx.diags.error(item.rel, entry.line(kinds[1]), f"the annex '{title}' has both '{kinds[0]}' and "
-                        f"'{kinds[1]}'", "give each annex one of file, url, page or funding")
-        return None
-    public = entry.get("public", True) and item_public
-    kind = kinds[0] if kinds else "none"
-    if kind == "none":
-        return Annex(title, "none", public)
-    if kind == "url":
-        return Annex(title, "url", public, url=entry.get("url"))
-    raw = entry.get(kind)
-    line = entry.line(kind)
-    raw_path = Path(raw)
-    target = folder / raw_path
-    if raw_path.is_absolute() or ".." in raw_path.parts or not _inside(target, folder, ctx):
-        ctx.diags.error(item.rel, line, f"the annex path '{raw}' points outside the meeting folder",
-                        "annex files must lie in the meeting's folder, e.g. bilag/notat.pdf")
-        return None
-    if not target.is_file():
-        what = not_a_file(target)
-        if what:
-            named = {"file": "annex file", "page": "annex page", "funding": "funding annex"}[kind]
-            ctx.diags.error(item.rel, line, f"the {named} '{raw}' is {what}, not a file",
-                            "name a file in the meeting folder, e.g. bilag/notat.pdf")
-            return None
-        close = sorted(p.name for p in target.parent.glob("*")) if target.parent.is_dir() else []
-        from .schema import suggest
-
-        guess = suggest(target.name, close)
-        hint = f"did you mean '{raw_path.parent / guess}'?" if guess else \
-            "check the spelling, or add the file to the meeting folder"
-        ctx.diags.error(item.rel, line, f"the annex file '{raw}' does not exist", hint)
-        return None
-    if not public:
-        return Annex(title, kind, False, source=ctx.rel(target))
-    if kind == "file":
-        file_type = (target.suffix.lstrip(".").upper() or
-                     (mimetypes.guess_type(target.name)[0] or "file").split("/")[-1].upper())
-        return Annex(title, "file", True, source=ctx.rel(target), url=f"{meeting_slug}/{ANNEX_DIR}/{target.name}",
-                     size=target.stat().st_size, file_type=file_type)
-    if kind == "page":
-        if target.suffix != ".md":
-            ctx.diags.error(item.rel, line, f"the annex page '{raw}' is not a Markdown (.md) file",
-                            "use 'file:' for PDF and other files, 'page:' for Markdown documents")
-            return None
-        src = _read(target, ctx, front_required=False)
-        if src is None:
-            return None
-        rec = check(src.front, ANNEX_PAGE, ctx.diags, src.rel, ctx.config.language)
-        rendered = _render(src.body, src, ctx)
-        page_title = (rec.get("title") if rec else None) or title
-        return Annex(page_title, "page", True, source=src.rel, url=f"{meeting_slug}/{ANNEX_DIR}/{target.stem}/",
-                     html=rendered.html, tables=rendered.tables)
-    # funding
-    from .funding import load_funding_annex
-
-    return load_funding_annex(title, target, meeting_slug, item, line, ctx)

@@ -60,6 +60,11 @@ class RenderContext:
     gettext: Callable[[str], str]
     csv_base: str = ""  # URL prefix (relative to the page) of the document's table CSVs
     links: LinkCollector | None = None  # collects links to other pages for the build's link check
+    at_line: int | None = None  # every message at this line (a YAML text, whose lines the file does not show)
+
+    def line_at(self, line0: int) -> int:
+        """The file's line of the document's 0-based line `line0`, for messages."""
+        return self.at_line if self.at_line is not None else line0 + 1 + self.line_offset
 
 
 @dataclass(frozen=True, slots=True)

@@ -13,6 +13,7 @@ import mimetypes
 from html.parser import HTMLParser
 from pathlib import Path
 from typing import Any
+from urllib.parse import unquote
 
 from .i18n import load_translations
 from .markdown import slugify
@@ -195,7 +196,7 @@ def _item_files(data: OpenData, meeting: Meeting, item: Item, item_id: str) -> l
         if not annex.public or annex.kind == "none" or not annex.url:
             continue
         # named after the published file or page (stable like its URL); external links after their title
-        name = annex.title if annex.kind == "url" else Path(annex.url.rstrip("/")).name
+        name = annex.title if annex.kind == "url" else unquote(Path(annex.url.rstrip("/")).name)
         path = base + key_for(name) + ".json"
         out.append(data.put(path, _annex_file(data, path, annex, links)))
         for table in annex.tables:
@@ -217,7 +218,7 @@ def _annex_file(data: OpenData, path: str, annex: Annex, links: dict[str, list[s
         obj["accessUrl"] = annex.url
     elif annex.kind == "file":
         url = absolute(data.config, annex.url)
-        obj.update(fileName=Path(annex.url).name,
+        obj.update(fileName=unquote(Path(annex.url).name),  # the URL's name is percent-encoded
                    mimeType=mimetypes.guess_type(annex.url)[0] or "application/octet-stream",
                    accessUrl=url, downloadUrl=url)
         if annex.source:

@@ -28,6 +28,7 @@ from .model import Site
 from .plan import FilePlan, PagePlan, plan_site
 from .render import make_environment, relative_url, render_page, today_from_env
 from .sitelinks import LinkCollector, check_site_links, resolve_file_links, resolve_site_links
+from .urls import template_url
 from .outputs import check_unique_outputs, report_template_error, source_of
 from .outputguard import OutputGuard, refuse_empty_site
 from .write import StagingDir, asset_files
@@ -211,10 +212,11 @@ def _write_assets(staging: StagingDir) -> None:
 
 
 def _url_function(page_url: str, config):
-    """Links relative to the page, except on the 404 page, which is served at any address."""
+    """Links relative to the page, except on the 404 page, which is served at any address; checked and
+    escaped by urls.template_url."""
     if page_url == "404.html":
         from urllib.parse import urlparse
 
         base_path = urlparse(config.base_url).path if config.base_url else "/"
-        return lambda target: target if target.startswith(("http://", "https://", "#")) else base_path + target
-    return lambda target: relative_url(page_url, target)
+        return template_url(lambda target: target if target.startswith("#") else base_path + target)
+    return template_url(lambda target: relative_url(page_url, target))

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from itertools import groupby
 from typing import Any
+from urllib.parse import unquote
 
 from .model import Annex, Item, Meeting, Site, SubSection
 from .published import bodies_of
@@ -138,7 +139,7 @@ def _files_of_annex(annex: Annex, locale: str) -> list[FilePlan]:
     if not annex.public or not annex.url:
         return []
     if annex.kind == "file" and annex.source:
-        return [FilePlan(annex.url, copy_from=annex.source)]
+        return [FilePlan(unquote(annex.url), copy_from=annex.source)]  # the URL's name is percent-encoded
     out = []
     for table in annex.tables:
         if table.csv_name:

@@ -16,6 +16,9 @@ from markdown_it import MarkdownIt
 from markdown_it.rules_core import StateCore
 from markdown_it.token import Token
 
+from .sitelinks import is_site_placeholder
+from .urls import INTERNAL_SCHEME, UnsafeURL, checked_url, scheme_of
+
 # Harmless inline markup an editor may write as raw HTML, plus what Markdown itself produces inline.
 ALLOWED_TAGS: frozenset[str] = frozenset({
     "sub", "sup", "abbr", "br", "em", "strong", "b", "i", "u", "s", "del", "ins", "mark", "small",
@@ -28,14 +31,36 @@ ALLOWED_ATTRIBUTES: dict[str, set[str]] = {
 # `agendasite:` marks links to other pages of the site, resolved per page (see sitelinks.py).
 URL_SCHEMES: frozenset[str] = frozenset({"http", "https", "mailto", "tel", "agendasite"})
 _DANGEROUS_CONTENT = frozenset({"script", "style"})
+_URL_ATTRIBUTES = frozenset({"href", "src", "cite"})
 ENV_KEY = "agendasite"
+
+
+def url_problem(value: str) -> str | None:
+    """Why an address in raw HTML is removed (its scheme, in words), or None when it may stay."""
+    if scheme_of(value) == INTERNAL_SCHEME:
+        return None if is_site_placeholder(value.strip()) else f"'{INTERNAL_SCHEME}:'"
+    try:
+        checked_url(value)
+    except UnsafeURL:
+        scheme = scheme_of(value)
+        return f"'{scheme}:'" if scheme else "control character in the"
+    return None
+
+
+def _filter_attribute(tag: str, name: str, value: str) -> str | None:
+    """Addresses in raw HTML through the one URL check (urls.py): an unsafe one is dropped."""
+    if name not in _URL_ATTRIBUTES:
+        return value
+    if url_problem(value) is not None:
+        return None
+    return value.strip() if scheme_of(value) == INTERNAL_SCHEME else checked_url(value)
 
 
 def clean_html(html: str) -> str:
     """Clean one HTML fragment with the allow-list."""
     return nh3.clean(html, tags=set(ALLOWED_TAGS), attributes={k: set(v) for k, v in ALLOWED_ATTRIBUTES.items()},
                      url_schemes=set(URL_SCHEMES), clean_content_tags=set(_DANGEROUS_CONTENT),
-                     link_rel=None, strip_comments=True)
+                     link_rel=None, strip_comments=True, attribute_filter=_filter_attribute)
 
 
 class _Finder(HTMLParser):
@@ -54,10 +79,10 @@ class _Finder(HTMLParser):
         for name, value in attrs:
             if name not in allowed:
                 self._add(f"the attribute '{name}' of <{tag}>")
-            elif name in ("href", "src", "cite") and value and ":" in value.split("/")[0]:
-                scheme = value.split(":", 1)[0].strip().lower()
-                if scheme not in URL_SCHEMES:
-                    self._add(f"the '{scheme}:' address of <{tag}>")
+            elif name in _URL_ATTRIBUTES and value:
+                problem = url_problem(value)
+                if problem is not None:
+                    self._add(f"the {problem} address of <{tag}>")
 
     def handle_comment(self, data: str) -> None:
         self._add("an HTML comment")
@@ -99,7 +124,7 @@ def _warn(state: StateCore, line0: int | None, removed: list[str]) -> None:
     ctx: Any = state.env.get(ENV_KEY) if isinstance(state.env, dict) else None
     if ctx is None or not removed:
         return
-    line = (line0 + 1 + ctx.line_offset) if line0 is not None else None
+    line = ctx.line_at(line0) if line0 is not None else None
     ctx.diags.warning(ctx.path, line, "raw HTML removed: " + "; ".join(removed),
                       "only harmless inline HTML is allowed (sub, sup, abbr, br, em, strong, ...); "
                       "no scripts, styles, event attributes, iframes or javascript: addresses")

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from html import unescape
 from pathlib import Path
 from typing import Any
 from urllib.parse import quote, unquote
@@ -22,11 +23,13 @@ from markdown_it import MarkdownIt
 from markdown_it.rules_core import StateCore
 
 from .diagnostics import Diagnostics
+from .urls import SCHEME_HINT, UnsafeURL, attribute_url, checked_url, scheme_of
 
 SCHEME = "agendasite:"
 ENV_KEY = "agendasite"
-_HAS_SCHEME = re.compile(r"^[a-zA-Z][a-zA-Z0-9+.-]*:")
-_PLACEHOLDER = re.compile(r'(href|src)="agendasite:([^"#]*)(#[^"]*)?"')
+_PLACEHOLDER = re.compile(r'(href|src)="agendasite:([^"]*)"')
+# What `LinkCollector.resolve` writes after `agendasite:` (a quoted site path); nothing else is resolved.
+_SITE_PATH = re.compile(r"[A-Za-z0-9/\-_.~%]*")
 _ID = re.compile(r'\sid="([^"]+)"')
 _NOTE_ID = re.compile(r"^t\d+-note-\d+$")
 _ID_VALUE = re.compile(r'id="([^"]+)"')  # found 5 times faster than _ID: it starts with a literal
@@ -69,7 +72,7 @@ class LinkCollector:
     def resolve(self, href: str, document: Path, source: str, line: int | None,
                 diags: Diagnostics) -> str | None:
         """The `agendasite:` address for a local link, or None to leave the link as written."""
-        if not href or href.startswith(("#", "//")) or _HAS_SCHEME.match(href):
+        if not href or href.startswith(("#", "//")) or scheme_of(href) is not None:
             return None
         path_part, _, fragment = href.partition("#")
         path_part = unquote(path_part.split("?", 1)[0])
@@ -115,12 +118,32 @@ class LinkCollector:
         return f"{meeting}/bilag/{name}"
 
 
-def link_rule(state: StateCore) -> None:
-    """Rewrite editors' relative links to `agendasite:` site addresses (before sanitizing)."""
-    ctx: Any = state.env.get(ENV_KEY) if isinstance(state.env, dict) else None
+def is_site_placeholder(url: str) -> bool:
+    """Whether an `agendasite:` address is one the build wrote (a quoted site path and a fragment)."""
+    path = url[len(SCHEME):].partition("#")[0] if url.startswith(SCHEME) else None
+    return path is not None and _SITE_PATH.fullmatch(path) is not None
+
+
+def checked_link(href: str, ctx: Any, line: int | None) -> str:
+    """An editor's link as it may be published: checked (an error at its line if not), resolved if local."""
+    try:
+        checked = checked_url(href)
+    except UnsafeURL as exc:
+        if ctx is not None:
+            shown = href if len(href) <= 80 else href[:77] + "..."
+            ctx.diags.error(ctx.path, line, f"the link '{shown}' cannot be published: {exc}", SCHEME_HINT)
+        return "#"
     collector = getattr(ctx, "links", None)
     if collector is None:
-        return
+        return checked
+    resolved = collector.resolve(href, Path(ctx.path), ctx.path, line, ctx.diags)
+    return checked if resolved is None else resolved
+
+
+def link_rule(state: StateCore) -> None:
+    """Check every link's address (allowed schemes only) and rewrite editors' relative links to
+    `agendasite:` site addresses (before sanitizing)."""
+    ctx: Any = state.env.get(ENV_KEY) if isinstance(state.env, dict) else None
     for token in state.tokens:
         if token.type != "inline" or not token.children:
             continue
@@ -131,10 +154,8 @@ def link_rule(state: StateCore) -> None:
             elif child.type in ("link_open", "image"):
                 attr = "href" if child.type == "link_open" else "src"
                 href = str(child.attrGet(attr) or "")
-                line = token.map[0] + breaks + 1 + ctx.line_offset if token.map else None
-                resolved = collector.resolve(href, Path(ctx.path), ctx.path, line, ctx.diags)
-                if resolved is not None:
-                    child.attrSet(attr, resolved)
+                line = ctx.line_at(token.map[0] + breaks) if token.map and ctx is not None else None
+                child.attrSet(attr, checked_link(href, ctx, line))
 
 
 def links_plugin(md: MarkdownIt) -> None:
@@ -148,8 +169,17 @@ def resolve_site_links(html: str, page_url: str) -> str:
 
     if SCHEME not in html:
         return html
-    return _PLACEHOLDER.sub(
-        lambda m: f'{m[1]}="{relative_url(page_url, unquote(m[2]))}{m[3] or ""}"', html)
+
+    def resolved(match: re.Match[str]) -> str:
+        path, hash_, fragment = unescape(match[2]).partition("#")
+        if _SITE_PATH.fullmatch(path) is None:  # not written by the build: never published
+            return f'{match[1]}="#"'
+        try:
+            return f'{match[1]}="{attribute_url(relative_url(page_url, path) + hash_ + fragment)}"'
+        except UnsafeURL:
+            return f'{match[1]}="#"'
+
+    return _PLACEHOLDER.sub(resolved, html)
 
 
 _FILE_PLACEHOLDER = re.compile(rb'((?:href|src)=(?:"|&quot;|&#34;|\\"))agendasite:')

@@ -9,16 +9,17 @@ the computed sum is shown.
 
 from __future__ import annotations
 
-import csv
-import io
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from html import escape
 from typing import Callable
 
+from .csvout import write_csv
 from .diagnostics import Diagnostics
 from .model import Cell, Table
+from .urls import attribute_url
 from .numbers import (NumberFormatError, bounded_arithmetic, decimals_of, format_number, number_or_none,
                       parse_number, why_not_a_number)
 
@@ -322,16 +323,14 @@ def render_table_html(table: Table, gettext: Callable[[str], str], csv_url: str 
             out.append("</ol>")
         if csv_url:
             label = gettext("Download as CSV: %(table)s") % {"table": name}
-            out.append(f'<p class="table-csv"><a href="{escape(csv_url)}" download>{escape(label)}</a></p>')
+            out.append(f'<p class="table-csv"><a href="{attribute_url(csv_url)}" download>{escape(label)}</a></p>')
         out.append("</div>")
     return "\n".join(out) + "\n"
 
 
 def table_csv(table: Table, locale: str) -> bytes:
     """The table as CSV (';'-separated, numbers with the locale's decimal sign, no grouping)."""
-    buf = io.StringIO()
-    writer = csv.writer(buf, delimiter=";", lineterminator="\n")
-    writer.writerow(table.header_text)
+    rows: list[Sequence[str]] = [table.header_text]
     for row in table.rows:
         out = []
         for c, cell in enumerate(row):
@@ -340,8 +339,8 @@ def table_csv(table: Table, locale: str) -> bytes:
                 out.append(format_number(shown, locale, decimals_of(cell.text, locale), grouping=False))
             else:
                 out.append(cell.text)
-        writer.writerow(out)
-    return buf.getvalue().encode("utf-8")
+        rows.append(out)
+    return write_csv(rows)
 
 
 def split_caption(text: str) -> str | None:
