@@ -19,8 +19,8 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from .cache import (PACKAGE_DIR, FastRecord, StatTable, combine, digest, environment_key, fast_key, hash_table,
-                    options_key, output_stamp, read_pickle, resolve_cache_dir, scan_once, state_dir, write_pickle)
+from .cache import (ENTRY, PACKAGE_DIR, FastRecord, StatTable, combine, digest, environment_key, fast_key, hash_table,
+                    options_key, output_stamp, read_entry, resolve_cache_dir, scan_once, state_dir, write_entry)
 from jinja2 import FileSystemBytecodeCache
 
 from .load import DATA_DIR, load_site
@@ -113,9 +113,9 @@ def _run(options: BuildOptions, result: BuildResult, config: Config, gettext) ->
     cache = resolve_cache_dir(options.config_path, options.cache_dir, options.environ)
     sdir = state_dir(cache, options.config_path, options.output_dir)
     fkey = fast_key(options.config_path, options_key(options.output_dir, options.strict), options.environ)
-    old_fast = read_pickle(sdir / "fast.pickle")
+    old_fast = read_entry(sdir / f"fast{ENTRY}")
     old_fast = old_fast if isinstance(old_fast, FastRecord) else None
-    old = read_pickle(sdir / "state.pickle")
+    old = read_entry(sdir / f"state{ENTRY}")
     old = old if isinstance(old, BuildState) else None
 
     progress.phase("scan")
@@ -269,14 +269,14 @@ def _run(options: BuildOptions, result: BuildResult, config: Config, gettext) ->
     result.output_dir = output
     result.ok = True
     stamp = output_stamp(output)
-    write_pickle(sdir / "state.pickle", BuildState(render_key, stamp, states, site_outputs, memo,
+    write_entry(sdir / f"state{ENTRY}", BuildState(render_key, stamp, states, site_outputs, memo,
                                                    lean.keys if lean else None, handbook))
     summary = {"meetings": result.meetings, "items": result.items, "annexes": result.annexes,
                "pages": result.pages, "files": result.files, "output_dir": str(output),
                "diagnostics": [tuple(getattr(d, f) for f in d.__slots__) for d in diags.items]}
     if keep_index and pipeline.index_search not in finishers:  # the index may miss edits: a build that
         fkey = (fkey, "search index kept")  # would index them is no no-change build (its key differs)
-    write_pickle(sdir / "fast.pickle", FastRecord(fkey, [str(r) for r in roots], table, scan_ns, stamp, summary))
+    write_entry(sdir / f"fast{ENTRY}", FastRecord(fkey, [str(r) for r in roots], table, scan_ns, stamp, summary))
     applying.unlink(missing_ok=True)
     _prune(cache / "parsed", {s.key.hex() for s in states.values()})
     _prune(cache / SUMMARIES, {s.summary.digest.hex() for s in states.values() if getattr(s, "summary", None)})
@@ -318,7 +318,8 @@ def _keep(staging: StagingDir, output: Path, rel: str, link: bool) -> bool:
 
 
 def _prune(parsed: Path, keep: set[str]) -> None:
-    """Remove parsed meetings no longer used, once they clearly outnumber the used ones."""
+    """Remove cache entries no longer used, once they clearly outnumber the used ones (and any file of an
+    older format, such as the pickles of earlier versions)."""
     try:
         entries = os.listdir(parsed)
     except OSError:
@@ -326,5 +327,5 @@ def _prune(parsed: Path, keep: set[str]) -> None:
     if len(entries) <= 2 * len(keep) + 16:
         return
     for name in entries:
-        if name.endswith(".pickle") and name[: -len(".pickle")] not in keep:
+        if not name.endswith(ENTRY) or name[: -len(ENTRY)] not in keep:
             (parsed / name).unlink(missing_ok=True)
