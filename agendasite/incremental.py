@@ -21,7 +21,6 @@ from typing import TYPE_CHECKING
 
 from .cache import (ENTRY, PACKAGE_DIR, FastRecord, StatTable, combine, digest, environment_key, fast_key, hash_table,
                     options_key, output_stamp, read_entry, resolve_cache_dir, scan_once, state_dir, write_entry)
-from jinja2 import FileSystemBytecodeCache
 
 from .load import DATA_DIR, load_site
 from .sitelinks import LinkCollector
@@ -35,6 +34,7 @@ from .sitewide import SiteMemo, full_step, lean_possible, site_step
 from .siteparts import PARTS, LeanOutputs, used_parts
 from .handbook import finish_handbook, handbook_inputs, handbook_key, keep_handbook
 from .search import INDEX_DIR
+from .templatefiles import compiled_cache
 from .write import StagingDir, asset_files, keep_folder
 
 if TYPE_CHECKING:
@@ -139,8 +139,7 @@ def _run(options: BuildOptions, result: BuildResult, config: Config, gettext) ->
         and not applying.exists() else None
     reusable = previous.meetings if previous and previous.render_key == render_key else {}
     env = make_environment(config)
-    (cache / "templates").mkdir(parents=True, exist_ok=True)  # compiled templates (checked against their source)
-    env.bytecode_cache = FileSystemBytecodeCache(str(cache / "templates"))
+    env.bytecode_cache = compiled_cache(cache / "compiled", options.environ)  # only those we wrote (templatefiles)
     today = today_from_env(options.environ)
     handbook = handbook_key(table, book, _digest_under(table, PACKAGE_DIR), config.base_url, today) \
         if finish_handbook in finishers else None
