@@ -34,7 +34,7 @@ from .sitewide import SiteMemo, full_step, lean_possible, site_step
 from .siteparts import PARTS, LeanOutputs, used_parts
 from .handbook import finish_handbook, handbook_inputs, handbook_key, keep_handbook
 from .search import INDEX_DIR
-from .templatefiles import compiled_cache
+from .templatefiles import compiled_cache, inside_folder
 from .write import StagingDir, asset_files, keep_folder
 
 if TYPE_CHECKING:
@@ -67,8 +67,8 @@ def templates_use_site(config: Config) -> bool:
     folders = [Path(config.templates_dir), PACKAGE_DIR / "templates"]
     for folder in folders:
         for path in sorted(folder.rglob("*.html")) if folder.is_dir() else []:
-            if path.name == "index.html":
-                continue
+            if path.name == "index.html" or not inside_folder(str(path), str(folder)):
+                continue  # a link out of the folder is refused when it is loaded (templatefiles.py)
             text = path.read_text(encoding="utf-8", errors="replace")
             expressions = (_STRING.sub('""', e) for e in _EXPRESSION.findall(text))
             if any(_SITE_IN_EXPRESSION.search(expr) for expr in expressions):

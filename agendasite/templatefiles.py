@@ -47,10 +47,10 @@ class ConfinedLoader(BaseLoader):
         pieces = template_path(template)
         filename = posixpath.join(self.folder, *pieces)
         if not os.path.isfile(filename):
-            if os.path.islink(filename) and not _inside(filename, self.folder):
+            if os.path.islink(filename) and not inside_folder(filename, self.folder):
                 raise _outside(template, filename)
             raise TemplateNotFound(template)
-        if not _inside(filename, self.folder):
+        if not inside_folder(filename, self.folder):
             raise _outside(template, filename)
         with open(filename, "rb") as fh:
             data = fh.read()
@@ -82,7 +82,8 @@ def template_path(template: str) -> list[str]:
     return [p for p in template.split("/") if p and p != "."]
 
 
-def _inside(path: str, folder: str) -> bool:
+def inside_folder(path: str, folder: str) -> bool:
+    """Whether `path`, links resolved, lies inside `folder` (links resolved too)."""
     root = os.path.realpath(folder)
     return os.path.commonpath([root, os.path.realpath(path)]) == root
 
@@ -135,7 +136,7 @@ def compiled_cache(folder: Path, environ: dict[str, str]) -> KeyedBytecodeCache 
     key_file = Path(home) / "agendasite" / "template-cache.key"
     try:
         folder.mkdir(parents=True, exist_ok=True)
-        if _inside(str(key_file.parent), str(folder)):
+        if inside_folder(str(key_file.parent), str(folder)) or inside_folder(str(folder), str(key_file.parent)):
             return None  # the key would lie beside the entries it protects
         try:
             key = key_file.read_bytes()
