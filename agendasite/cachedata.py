@@ -4,9 +4,11 @@ A cache entry is msgpack (msgspec) behind a header: a magic word with the format
 length and its CRC-32, so a truncated file or one with a flipped byte is a miss, not a wrong value.
 Plain lists, string-keyed dicts, text, bytes, numbers, booleans and None are msgpack's own; every other
 value is an extension of a few kinds, decoded by the functions below and nothing else: tuple, frozenset,
-set, a dict with other keys, Decimal, date, time, datetime (with its zone's name), and the project's own
-plain dataclasses named in `ALLOWED`, made by calling the class with its fields (their generated
-`__init__` only assigns). An unknown kind or class name makes the whole entry a miss.
+set, a dict with other keys, Decimal, date, time, datetime (with its zone's name), a reference to an
+object met before in the entry, and the project's own plain dataclasses named in `ALLOWED`, made by
+calling the class with its fields (their generated `__init__` only assigns); a field of a precise
+type (no `object`, no bare `tuple`) is read by msgspec by that type. An unknown kind or class makes
+the whole entry a miss.
 """
 
 from __future__ import annotations
@@ -26,7 +28,7 @@ import msgspec
 
 MAGIC = b"agendasite-cache\x02"  # the format's version: entries of another format (old pickles) are misses
 _HEADER = struct.Struct("<II")  # payload length, CRC-32 of the payload
-# The dataclasses a cache entry may hold, by the name written into the file ("module:Class").
+# The dataclasses a cache entry may hold ("module:Class" in agendasite), written as their place in this list.
 ALLOWED = (
     "cache:FastRecord", "diagnostics:Diagnostic", "sitelinks:SiteLink", "schema:MeetingDate", "schema:ItemNumber",
     "model:Meeting", "model:Section", "model:Item", "model:Annex", "model:SubSection", "model:Table", "model:Cell",

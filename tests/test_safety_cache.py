@@ -249,7 +249,8 @@ def _two_meetings(site: Path) -> None:
         ---
         Anden.
     """)
-    write(site, "content/2030-02-15-udvalget/1-1-sag.md", "---\nnumber: 1.1\ntitle: Sag\n---\n## Indstilling\n\nTekst.\n")
+    write(site, "content/2030-02-15-udvalget/1-1-sag.md",
+          "---\nnumber: 1.1\ntitle: Sag\n---\n## Indstilling\n\nTekst.\n")
     _override(site, "{{ super() }}<p>Version 1</p>")
 
 
