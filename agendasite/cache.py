@@ -2,9 +2,11 @@
 
 Standard library only, so that `build.py` can answer "nothing changed" before importing Jinja,
 markdown-it or Babel. Layout of the cache folder (default `.cache/agendasite/` beside site_config.yml):
-`parsed/<key>.pickle` holds one parsed meeting (keyed by the digest of its files, the config, the
+`parsed/<key>.msgpack` holds one parsed meeting (keyed by the digest of its files, the config, the
 code and the library versions); `state/<output key>/` holds what the last successful build into one
-output folder produced: `fast.pickle` (stat table, summary; builtins only) and `state.pickle`.
+output folder produced: `fast.msgpack` (stat table, summary; builtins only) and `state.msgpack`.
+Entries are data, never code (cachedata.py): whoever can write the cache folder (a CI cache shared
+between branches) cannot make the build run anything; a damaged entry is a miss.
 """
 
 from __future__ import annotations
@@ -12,17 +14,17 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import os
-import pickle
 import stat
 import sys
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-STATE_VERSION = 1
+STATE_VERSION = 2  # 2: entries in cachedata's format instead of pickles
+ENTRY = ".msgpack"  # the suffix of every cache entry's file
 RACY_NS = 2_000_000_000  # a file changed this close to the last scan is hashed, not trusted by its stat
 PACKAGE_DIR = Path(__file__).resolve().parent
-LIBRARIES = ("jinja2", "markdown_it", "mdit_py_plugins", "yaml", "babel", "markupsafe")
+LIBRARIES = ("jinja2", "markdown_it", "mdit_py_plugins", "yaml", "babel", "markupsafe", "msgspec")
 
 StatTable = dict[str, tuple[int, int, bytes]]  # absolute path -> (size, mtime_ns, digest)
 
@@ -193,34 +195,45 @@ def fast_key(config_path: Path, options_key: tuple, environ: dict[str, str]) -> 
             environment_key())
 
 
-def read_pickle(path: Path) -> object | None:
-    """A cached object, or None if missing or unreadable (a broken cache only costs time)."""
+def read_entry(path: Path) -> object | None:
+    """A cached value, or None if missing, unreadable, damaged or not of this format (a broken cache only
+    costs time; nothing in it is ever run)."""
+    from .cachedata import decode_entry
+
     try:
-        with open(path, "rb") as fh:
-            return pickle.load(fh)
+        with open(path, "rb", buffering=0) as fh:
+            data = fh.read()
+        return decode_entry(data)
     except Exception:  # noqa: BLE001 - any unreadable cache entry is simply a miss
         return None
 
 
-def write_pickle(path: Path, value: object) -> None:
+def write_entry(path: Path, value: object) -> None:
     """Write atomically: a reader sees the old entry or the new one, never half of one."""
+    from .cachedata import encode_entry
+
+    write_entry_bytes(path, encode_entry(value))
+
+
+def write_entry_bytes(path: Path, data: bytes) -> None:
+    """Write an encoded entry atomically (see write_entry)."""
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
     with open(tmp, "wb") as fh:
-        pickle.dump(value, fh, protocol=pickle.HIGHEST_PROTOCOL)
+        fh.write(data)
     os.replace(tmp, path)
 
 
 def recorded_output(cache: Path, config_path: Path, output_override: Path | None) -> tuple | None:
     """The output folder the last build with these settings published (its output_stamp), as the cache
     remembers it: how an output written before builds left their marker in it is recognised."""
-    record = read_pickle(state_dir(cache, config_path, output_override) / "fast.pickle")
+    record = read_entry(state_dir(cache, config_path, output_override) / f"fast{ENTRY}")
     return record.output if isinstance(record, FastRecord) else None
 
 
 def unchanged_since_last_build(state: Path, key: tuple) -> FastRecord | None:
     """The previous build's record if no input, option or output changed since; else None."""
-    record = read_pickle(state / "fast.pickle")
+    record = read_entry(state / f"fast{ENTRY}")
     if not isinstance(record, FastRecord) or record.key != key or record.output is None:
         return None
     if output_stamp(Path(record.output[0])) != record.output:
@@ -244,7 +257,7 @@ def unchanged_since_last_build(state: Path, key: tuple) -> FastRecord | None:
             _remember_scan(record.roots, found, started)
             return None
         record.table, record.scan_ns = table, now
-        write_pickle(state / "fast.pickle", record)
+        write_entry(state / f"fast{ENTRY}", record)
     return record
 
 

@@ -20,9 +20,8 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from .cache import (PACKAGE_DIR, FastRecord, StatTable, combine, digest, environment_key, fast_key, hash_table,
-                    options_key, output_stamp, read_pickle, resolve_cache_dir, scan_once, state_dir, write_pickle)
-from jinja2 import FileSystemBytecodeCache
+from .cache import (ENTRY, PACKAGE_DIR, FastRecord, StatTable, combine, digest, environment_key, fast_key, hash_table,
+                    options_key, output_stamp, read_entry, resolve_cache_dir, scan_once, state_dir, write_entry)
 
 from .load import DATA_DIR, load_site
 from .sitelinks import LinkCollector
@@ -37,6 +36,7 @@ from .handbook import HANDBOOK_DIR, finish_handbook, handbook_inputs, handbook_k
 from .search import INDEX_DIR
 from .outputguard import refuse_empty_site
 from .publish import set_aside
+from .templatefiles import compiled_cache, inside_folder
 from .write import StagingDir, asset_files, keep_folder
 
 if TYPE_CHECKING:
@@ -66,8 +66,8 @@ def templates_use_site(config: Config) -> bool:
     folders = [Path(config.templates_dir), PACKAGE_DIR / "templates"]
     for folder in folders:
         for path in sorted(folder.rglob("*.html")) if folder.is_dir() else []:
-            if path.name == "index.html":
-                continue
+            if path.name == "index.html" or not inside_folder(str(path), str(folder)):
+                continue  # a link out of the folder is refused when it is loaded (templatefiles.py)
             text = path.read_text(encoding="utf-8", errors="replace")
             expressions = (_STRING.sub('""', e) for e in _EXPRESSION.findall(text))
             if any(_SITE_IN_EXPRESSION.search(expr) for expr in expressions):
@@ -116,9 +116,9 @@ def _run(options: BuildOptions, result: BuildResult, config: Config, gettext) ->
     cache = resolve_cache_dir(options.config_path, options.cache_dir, options.environ)
     sdir = state_dir(cache, options.config_path, options.output_dir)
     fkey = fast_key(options.config_path, options_key(options.output_dir, options.strict), options.environ)
-    old_fast = read_pickle(sdir / "fast.pickle")
+    old_fast = read_entry(sdir / f"fast{ENTRY}")
     old_fast = old_fast if isinstance(old_fast, FastRecord) else None
-    old = read_pickle(sdir / "state.pickle")
+    old = read_entry(sdir / f"state{ENTRY}")
     old = old if isinstance(old, BuildState) else None
 
     progress.phase("scan")
@@ -142,8 +142,7 @@ def _run(options: BuildOptions, result: BuildResult, config: Config, gettext) ->
         and not applying.exists() else None
     reusable = previous.meetings if previous and previous.render_key == render_key else {}
     env = make_environment(config)
-    (cache / "templates").mkdir(parents=True, exist_ok=True)  # compiled templates (checked against their source)
-    env.bytecode_cache = FileSystemBytecodeCache(str(cache / "templates"))
+    env.bytecode_cache = compiled_cache(cache / "compiled", options.environ)  # only those we wrote (templatefiles)
     today = today_from_env(options.environ)
     handbook = handbook_key(table, book, _digest_under(table, PACKAGE_DIR), config.base_url, today) \
         if finish_handbook in finishers else None
@@ -264,18 +263,18 @@ def _run(options: BuildOptions, result: BuildResult, config: Config, gettext) ->
     result.output_dir = output
     result.ok = True
     stamp = output_stamp(output)
-    write_pickle(sdir / "state.pickle", BuildState(render_key, stamp, states, site_outputs, memo,
+    write_entry(sdir / f"state{ENTRY}", BuildState(render_key, stamp, states, site_outputs, memo,
                                                    lean.keys if lean else None, handbook))
     summary = {"meetings": result.meetings, "items": result.items, "annexes": result.annexes,
                "pages": result.pages, "files": result.files, "output_dir": str(output),
                "diagnostics": [tuple(getattr(d, f) for f in d.__slots__) for d in diags.items]}
     if keep_index and pipeline.index_search not in finishers:  # the index may miss edits: a build that
         fkey = (fkey, "search index kept")  # would index them is no no-change build (its key differs)
-    write_pickle(sdir / "fast.pickle", FastRecord(fkey, [str(r) for r in roots], table, scan_ns, stamp, summary))
+    write_entry(sdir / f"fast{ENTRY}", FastRecord(fkey, [str(r) for r in roots], table, scan_ns, stamp, summary))
     if previous is not None:
         before = {p: d for s in previous.meetings.values() for p, d in s.outputs.items()}
         before.update(previous.site_outputs)
-        write_pickle(sdir / "spare.pickle", (output_stamp(_spare_path(output)), before))
+        write_entry(sdir / f"spare{ENTRY}", (output_stamp(_spare_path(output)), before))
     applying.unlink(missing_ok=True)
     _prune(cache / "parsed", {s.key.hex() for s in states.values()})
     _prune(cache / SUMMARIES, {s.summary.digest.hex() for s in states.values() if getattr(s, "summary", None)})
@@ -291,8 +290,8 @@ def _staging(output: Path, sdir: Path, previous: BuildState | None, finishers: b
     """The staging folder: the spare copy of the site, when the cache knows its files and nothing is to run
     over the whole staged site (a finisher), so that a small change writes only what differs from it
     (instead of hard-linking every unchanged file into a new folder); else a new, empty folder."""
-    record = read_pickle(sdir / "spare.pickle")
-    (sdir / "spare.pickle").unlink(missing_ok=True)  # used once: whatever happens now, it is no longer true
+    record = read_entry(sdir / f"spare{ENTRY}")
+    (sdir / f"spare{ENTRY}").unlink(missing_ok=True)  # used once: whatever happens now, it is no longer true
     spare = _spare_path(output)
     usable = previous is not None and not finishers and isinstance(record, tuple) and len(record) == 2 \
         and record[0] is not None and record[0] == output_stamp(spare) and isinstance(record[1], dict)
@@ -347,7 +346,8 @@ def _keep(staging: StagingDir, output: Path, rel: str, hashed: bytes | None) -> 
 
 
 def _prune(parsed: Path, keep: set[str]) -> None:
-    """Remove parsed meetings no longer used, once they clearly outnumber the used ones."""
+    """Remove cache entries no longer used, once they clearly outnumber the used ones (and any file of an
+    older format, such as the pickles of earlier versions)."""
     try:
         entries = os.listdir(parsed)
     except OSError:
@@ -355,5 +355,5 @@ def _prune(parsed: Path, keep: set[str]) -> None:
     if len(entries) <= 2 * len(keep) + 16:
         return
     for name in entries:
-        if name.endswith(".pickle") and name[: -len(".pickle")] not in keep:
+        if not name.endswith(ENTRY) or name[: -len(ENTRY)] not in keep:
             (parsed / name).unlink(missing_ok=True)

@@ -6,6 +6,7 @@ import os
 import traceback
 
 from jinja2 import TemplateError, TemplateSyntaxError
+from jinja2.exceptions import SecurityError
 
 from .diagnostics import Diagnostics
 from .plan import FilePlan, PagePlan
@@ -68,4 +69,16 @@ def report_template_error(exc: TemplateError, page: PagePlan, diags: Diagnostics
     except ValueError:
         pass
     diags.error(where, line, f"template error: {exc.message or exc}",  # same text per page: reported once
-                f"check this line of the template ({page.template}); every variable it uses must exist")
+                template_hint(exc, page.template))
+
+
+def template_hint(exc: TemplateError, template: str) -> str:
+    """The fix for a template's mistake: the loader's own (templatefiles.TemplateRefused), the sandbox's, or
+    the usual one."""
+    hint = getattr(exc, "hint", None)
+    if isinstance(hint, str):
+        return hint
+    if isinstance(exc, SecurityError) or "is unsafe" in str(exc.message or ""):
+        return ("templates may use only the values and functions the build gives them, not Python internals "
+                "(names starting with `_`) or calls that change data; see docs/templates.md")
+    return f"check this line of the template ({template}); every variable it uses must exist"

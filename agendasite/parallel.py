@@ -22,7 +22,7 @@ from typing import Callable, Iterator
 
 from jinja2 import Environment, TemplateError
 
-from .cache import digest, read_pickle, write_pickle
+from .cache import ENTRY, digest, read_entry, write_entry
 from .diagnostics import Diagnostic, Diagnostics
 from .load import LoadContext, load_meeting
 from .markdown import make_parser
@@ -136,14 +136,14 @@ def summarize(meeting: Meeting, short: Meeting | None, pages: list,
 
 def keep_payer_entries(job: Job, summary: SiteSummary, entries: list[PayerEntry]) -> None:
     """Cache a meeting's payer entries under its summary digest: read only when payer pages are rendered."""
-    path = job.parsed_dir.parent / SUMMARIES / f"{summary.digest.hex()}.pickle"
+    path = job.parsed_dir.parent / SUMMARIES / f"{summary.digest.hex()}{ENTRY}"
     if not path.exists():
-        write_pickle(path, entries)
+        write_entry(path, entries)
 
 
 def payer_entries_of(job: Job, name: str, summary: SiteSummary) -> list[PayerEntry]:
     """A meeting's payer entries, from the cache, or from its parsed model if they are not there."""
-    cached = read_pickle(job.parsed_dir.parent / SUMMARIES / f"{summary.digest.hex()}.pickle")
+    cached = read_entry(job.parsed_dir.parent / SUMMARIES / f"{summary.digest.hex()}{ENTRY}")
     if isinstance(cached, list):
         return cached
     meeting = load_parsed(job, name)[0]
@@ -155,8 +155,8 @@ def payer_entries_of(job: Job, name: str, summary: SiteSummary) -> list[PayerEnt
 
 def load_parsed(job: Job, name: str) -> tuple[Meeting | None, list[Diagnostic], list[SiteLink]]:
     """A meeting from the parse cache, or parsed now (and cached), with its messages and links."""
-    path = job.parsed_dir / f"{job.keys[name].hex()}.pickle"
-    cached = read_pickle(path)
+    path = job.parsed_dir / f"{job.keys[name].hex()}{ENTRY}"
+    cached = read_entry(path)
     if isinstance(cached, tuple) and len(cached) == 3:
         return cached
     diags = Diagnostics()
@@ -171,7 +171,7 @@ def load_parsed(job: Job, name: str) -> tuple[Meeting | None, list[Diagnostic], 
         exc.agendasite_path = ctx.current  # type: ignore[attr-defined]
         raise
     assert ctx.links is not None
-    write_pickle(path, (meeting, diags.items, ctx.links.links))
+    write_entry(path, (meeting, diags.items, ctx.links.links))
     return meeting, diags.items, ctx.links.links
 
 

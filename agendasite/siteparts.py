@@ -14,13 +14,12 @@ meeting.
 
 from __future__ import annotations
 
-import os
-import pickle
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Callable
 
-from .cache import combine, digest, read_pickle, write_pickle
+from .cache import ENTRY, combine, digest, read_entry, write_entry, write_entry_bytes
+from .cachedata import encode_entry
 from .feeds import feed_files, feed_part, plan_feeds
 from .ical import calendar_files, calendar_part, plan_calendars
 from .model import Meeting, Site
@@ -69,11 +68,11 @@ def meeting_parts(job: Job, meeting: Meeting, summary: SiteSummary) -> list[File
     small = {name: parts.pop(name) for name in SMALL}
     digests = {}
     for name, value in parts.items():
-        data = pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL)
+        data = encode_entry(value)
         digests[name] = digest(data)
-        path = _store(job) / f"{digests[name].hex()}.pickle"
+        path = _store(job) / f"{digests[name].hex()}{ENTRY}"
         if not path.exists():
-            _write(path, data)
+            write_entry_bytes(path, data)
     summary.parts = PartsIndex(small, digests)
     files = [FilePlan(path, resolve_file_links(data, config.base_url)) for path, data in own.items()]
     summary.files.extend(file_entries(files))
@@ -101,14 +100,14 @@ class CachedParts:
         key = index.digests[name]
         if key in self._uses:
             return self._uses[key]
-        value = read_pickle(self.store / f"{key.hex()}.pickle")
+        value = read_entry(self.store / f"{key.hex()}{ENTRY}")
         if value is None:  # gone from the cache: made again from the parsed meeting, and kept
             from .parallel import load_parsed
 
             full = load_parsed(self.job, meeting.slug)[0]
             assert full is not None, meeting.slug
             value = producer(self.job.config, full)[name]
-            _write(self.store / f"{key.hex()}.pickle", pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL))
+            write_entry(self.store / f"{key.hex()}{ENTRY}", value)
         if name == "uses":
             self._uses[key] = value
         return value
@@ -120,10 +119,10 @@ class CachedParts:
     def memo(self, key: bytes, make: Callable[[], Any]) -> Any:
         name = combine(self.base, key).hex()
         self.used.add(name)
-        value = read_pickle(self.store / f"{name}.pickle")
+        value = read_entry(self.store / f"{name}{ENTRY}")
         if value is None:
             value = make()
-            write_pickle(self.store / f"{name}.pickle", value)
+            write_entry(self.store / f"{name}{ENTRY}", value)
         return value
 
 
@@ -187,11 +186,3 @@ def _url(path: str) -> str:
 
 def _store(job: Job) -> Path:
     return job.parsed_dir.parent / PARTS
-
-
-def _write(path: Path, data: bytes) -> None:
-    """Write a cache entry atomically (a reader sees all of it or none)."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    tmp.write_bytes(data)
-    os.replace(tmp, path)
