@@ -13,9 +13,10 @@ from pathlib import Path
 
 from .annexfiles import active_content
 from .folders import not_a_file
-from .load import ANNEX_DIR, LoadContext, _inside, _read, _render
+from .funding import load_funding_annex
+from .loadcontext import ANNEX_DIR, LoadContext, inside, read_file, render_body
 from .model import Annex
-from .schema import Record, check
+from .schema import Record, check, suggest
 from .schemas import ANNEX_PAGE
 from .source import SourceFile
 from .urls import UnsafeURL, checked_url, path_url
@@ -47,7 +48,7 @@ def load_annex(entry: Record, folder: Path, meeting_slug: str, item: SourceFile,
         return None
     raw_path = Path(raw)
     target = folder / raw_path
-    if raw_path.is_absolute() or ".." in raw_path.parts or not _inside(target, folder, ctx):
+    if raw_path.is_absolute() or ".." in raw_path.parts or not inside(target, folder, ctx):
         ctx.diags.error(item.rel, line, f"the annex path '{raw}' points outside the meeting folder",
                         "annex files must lie in the meeting's folder, e.g. bilag/notat.pdf")
         return None
@@ -59,8 +60,6 @@ def load_annex(entry: Record, folder: Path, meeting_slug: str, item: SourceFile,
                             "name a file in the meeting folder, e.g. bilag/notat.pdf")
             return None
         close = sorted(p.name for p in target.parent.glob("*")) if target.parent.is_dir() else []
-        from .schema import suggest
-
         guess = suggest(target.name, close)
         hint = f"did you mean '{raw_path.parent / guess}'?" if guess else \
             "check the spelling, or add the file to the meeting folder"
@@ -75,17 +74,14 @@ def load_annex(entry: Record, folder: Path, meeting_slug: str, item: SourceFile,
             ctx.diags.error(item.rel, line, f"the annex page '{raw}' is not a Markdown (.md) file",
                             "use 'file:' for PDF and other files, 'page:' for Markdown documents")
             return None
-        src = _read(target, ctx, front_required=False)
+        src = read_file(target, ctx, front_required=False)
         if src is None:
             return None
         rec = check(src.front, ANNEX_PAGE, ctx.diags, src.rel, ctx.config.language)
-        rendered = _render(src.body, src, ctx)
+        rendered = render_body(src.body, src, ctx)
         page_title = (rec.get("title") if rec else None) or title
         return Annex(page_title, "page", True, source=src.rel, url=f"{meeting_slug}/{ANNEX_DIR}/{target.stem}/",
                      html=rendered.html, tables=rendered.tables)
-    # funding
-    from .funding import load_funding_annex
-
     return load_funding_annex(title, target, meeting_slug, item, line, ctx)
 
 

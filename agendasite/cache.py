@@ -4,7 +4,8 @@ Standard library only, so that `build.py` can answer "nothing changed" before im
 markdown-it or Babel. Layout of the cache folder (default `.cache/agendasite/` beside site_config.yml):
 `parsed/<key>.msgpack` holds one parsed meeting (keyed by the digest of its files, the config, the
 code and the library versions); `state/<output key>/` holds what the last successful build into one
-output folder produced: `fast.msgpack` (stat table, summary; builtins only) and `state.msgpack`.
+output folder produced: `fast.msgpack` (stat table, summary; builtins only), `state.msgpack` and
+`spare.msgpack` (the files of the spare copy of the site that the next publish writes into).
 Entries are data, never code (cachedata.py): whoever can write the cache folder (a CI cache shared
 between branches) cannot make the build run anything; a damaged entry is a miss.
 """

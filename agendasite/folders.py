@@ -5,18 +5,15 @@ from __future__ import annotations
 import os
 import stat
 from pathlib import Path
-from typing import TYPE_CHECKING
 
+from .loadcontext import LoadContext
 from .source import describe_mode
-
-if TYPE_CHECKING:
-    from .load import LoadContext
 
 MEETING_FILE = "meeting.md"
 DATA_DIR = "data"
 
 
-def scan_meeting_folders(content: Path, ctx: "LoadContext") -> list[Path]:
+def scan_meeting_folders(content: Path, ctx: LoadContext) -> list[Path]:
     """The meeting folders of content/, in name order; each is also checked for item names that are not files
     here, not in load_meeting, so that a build reusing a cached meeting reports them too."""
     folders = []

@@ -137,9 +137,7 @@ def _run(options: BuildOptions, result: BuildResult, config: Config, gettext) ->
     progress.done(len(table))
 
     output = Path(config.output_dir)
-    applying = sdir / "applying"  # left by a build of an earlier version killed while applying changes in place
-    previous = old if old and old.output is not None and old.output == output_stamp(output) \
-        and not applying.exists() else None
+    previous = old if old and old.output is not None and old.output == output_stamp(output) else None
     reusable = previous.meetings if previous and previous.render_key == render_key else {}
     env = make_environment(config)
     env.bytecode_cache = compiled_cache(cache / "compiled", options.environ)  # only those we wrote (templatefiles)
@@ -147,7 +145,7 @@ def _run(options: BuildOptions, result: BuildResult, config: Config, gettext) ->
     handbook = handbook_key(table, book, _digest_under(table, PACKAGE_DIR), config.base_url, today) \
         if finish_handbook in finishers else None
     keep_book = handbook is not None and previous is not None and previous.handbook == handbook
-    if keep_book:  # the last build's handbook is kept: no MkDocs, and a small change may be applied in place
+    if keep_book:  # the last build's handbook is kept: no MkDocs, and a small change may go into the spare copy
         finishers.remove(finish_handbook)
     keep_index = options.keep_search_index and previous is not None and pipeline.index_search in finishers \
         and (output / INDEX_DIR).is_dir()
@@ -275,7 +273,6 @@ def _run(options: BuildOptions, result: BuildResult, config: Config, gettext) ->
         before = {p: d for s in previous.meetings.values() for p, d in s.outputs.items()}
         before.update(previous.site_outputs)
         write_entry(sdir / f"spare{ENTRY}", (output_stamp(_spare_path(output)), before))
-    applying.unlink(missing_ok=True)
     _prune(cache / "parsed", {s.key.hex() for s in states.values()})
     _prune(cache / SUMMARIES, {s.summary.digest.hex() for s in states.values() if getattr(s, "summary", None)})
     _prune(cache / PARTS, used_parts(states, lean.parts.used if lean else set()))

@@ -3,65 +3,20 @@
 from __future__ import annotations
 
 import datetime as dt
-import os
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable
 
-from markdown_it import MarkdownIt
-
 from .diagnostics import Diagnostics
+from .annexload import load_annex
 from .folders import DATA_DIR, MEETING_FILE, name_problem, not_a_file, scan_meeting_folders
+from .loadcontext import LoadContext, inside, read_file, render_body
 from .sanitize import ENV_KEY
 from .sitelinks import LinkCollector
-from .markdown import RenderContext, Rendered, make_parser, render_document, slugify
-from .outline import outline_headings
+from .markdown import RenderContext, Rendered, make_parser, slugify
 from .model import Config, Item, Meeting, Section, Site
 from .schema import ItemNumber, check
 from .schemas import ITEM, MEETING
-from .source import SourceError, SourceFile, read_source
-
-
-ANNEX_DIR = "bilag"
-
-
-@dataclass(slots=True)
-class LoadContext:
-    """What loading needs: config, diagnostics, parser, translations, and the content root."""
-
-    config: Config
-    diags: Diagnostics
-    md: MarkdownIt
-    gettext: Callable[[str], str]
-    content: Path
-    cwd: Path
-    data: dict = field(default_factory=dict)  # content/data files by name (agendasite.data.DataTable)
-    links: LinkCollector | None = None
-    current: str = ""  # the file being read, named if an internal error happens
-    number_lines: dict[str, int] = field(default_factory=dict)  # item file -> line of its 'number' key
-    real_dirs: dict[str, str] = field(default_factory=dict)  # folder -> its resolved path, once per build
-
-    def rel(self, path: Path) -> str:
-        """The path as shown in messages: relative to the working folder when possible."""
-        under = _under(self.real(path), self.real_dir(self.cwd))
-        return str(path) if under is None else under
-
-    def real_dir(self, folder: Path | str) -> str:
-        """A folder with its links resolved (Path.resolve), looked up once: resolving cost a dozen system
-        calls a file, more than reading it."""
-        key = os.fspath(folder)
-        real = self.real_dirs.get(key)
-        if real is None:
-            real = self.real_dirs[key] = str(Path(key).resolve())
-        return real
-
-    def real(self, path: Path) -> str:
-        """What `str(path.resolve())` gives: a file that is not a link lies where its resolved folder is."""
-        text = os.fspath(path)
-        head, tail = os.path.split(text)
-        if tail in ("", ".", "..") or os.path.islink(text):
-            return str(Path(text).resolve())
-        return os.path.join(self.real_dir(head), tail)
+from .source import SourceFile
 
 
 def load_site(config: Config, diags: Diagnostics, gettext: Callable[[str], str], today: dt.date,
@@ -96,25 +51,6 @@ def load_site(config: Config, diags: Diagnostics, gettext: Callable[[str], str],
     return Site(config, tuple(meetings), today, data=ctx.data)
 
 
-def _read(path: Path, ctx: LoadContext, front_required: bool = True) -> SourceFile | None:
-    rel = ctx.rel(path)
-    ctx.current = rel
-    try:
-        return read_source(path, rel, front_required)
-    except SourceError as exc:
-        ctx.diags.error(rel, exc.line, exc.message, exc.hint, exc.column)
-    except OSError as exc:
-        ctx.diags.error(rel, None, f"cannot read the file: {exc.strerror}",
-                        "check that the file exists and that you may read it")
-    return None
-
-
-def _render(text: str, src: SourceFile, ctx: LoadContext, csv_base: str = "") -> Rendered:
-    rctx = RenderContext(src.rel, src.body_line - 1, ctx.config.language, ctx.diags, ctx.gettext, csv_base,
-                         ctx.links)
-    return render_document(ctx.md, text, rctx, (outline_headings,))
-
-
 def load_meeting(folder: Path, ctx: LoadContext) -> Meeting | None:
     """Load one meeting folder: meeting.md and its item files."""
     rel_folder = ctx.rel(folder)
@@ -125,7 +61,7 @@ def load_meeting(folder: Path, ctx: LoadContext) -> Meeting | None:
                         "address: lower-case a-z, digits and '-'; æ → ae, ø → o, å → a)")
         return None
     meeting_path = folder / MEETING_FILE
-    if not _inside(meeting_path, ctx.content, ctx):
+    if not inside(meeting_path, ctx.content, ctx):
         ctx.diags.error(rel_folder, None, "the meeting folder (or its meeting.md) is a link to a place outside "
                         "the content folder", "copy the meeting into content/ instead of linking to it")
         return None
@@ -138,7 +74,7 @@ def load_meeting(folder: Path, ctx: LoadContext) -> Meeting | None:
         ctx.diags.error(rel_folder, None, f"the meeting folder has no {MEETING_FILE}",
                         f"add {MEETING_FILE} with the meeting's front matter (body, date, sections)")
         return None
-    src = _read(meeting_path, ctx)
+    src = read_file(meeting_path, ctx)
     if src is None:
         return None
     rec = check(src.front, MEETING, ctx.diags, src.rel, ctx.config.language)
@@ -155,7 +91,7 @@ def load_meeting(folder: Path, ctx: LoadContext) -> Meeting | None:
                             f"(first on line {sections_decl[number][1]})", "give each section its own number")
             continue
         sections_decl[number] = (title, sec.line("number"))
-    preamble = _render(src.body, src, ctx)
+    preamble = render_body(src.body, src, ctx)
     notes = tuple(ctx.md.renderInline(text, {ENV_KEY: RenderContext(src.rel, pos.line - 1, ctx.config.language,
                                                                      ctx.diags, ctx.gettext, "", ctx.links)})
                   for text, pos in rec.get("notes", []))
@@ -219,12 +155,12 @@ def _check_gaps(seen: dict[ItemNumber, Item], sections: dict[int, tuple[str, int
 
 def load_item(path: Path, meeting_slug: str, ctx: LoadContext) -> Item | None:
     """Load one item file: front matter checked, body rendered, annexes resolved."""
-    if not _inside(path, ctx.content, ctx):
+    if not inside(path, ctx.content, ctx):
         ctx.diags.error(ctx.rel(path.parent) + "/" + path.name, None,
                         "this file is a link to a file outside the content folder",
                         "copy the file into the meeting folder instead of linking to it")
         return None
-    src = _read(path, ctx)
+    src = read_file(path, ctx)
     if src is None:
         return None
     slug = path.stem
@@ -239,11 +175,9 @@ def load_item(path: Path, meeting_slug: str, ctx: LoadContext) -> Item | None:
     url = f"{meeting_slug}/{slug}/"
     ctx.number_lines[src.rel] = rec.line("number")
     public = rec.get("public", True)
-    from .annexload import load_annex
-
     annexes = tuple(a for a in (load_annex(entry, path.parent, meeting_slug, src, ctx, public)
                                 for entry in rec.get("annexes", [])) if a is not None)
-    rendered = _render(src.body, src, ctx)  # a closed item's body is checked too, then dropped
+    rendered = render_body(src.body, src, ctx)  # a closed item's body is checked too, then dropped
     if not public:
         rendered = Rendered("", (), ())
     rec_heading = ctx.config.recommendation_heading.casefold()
@@ -256,16 +190,3 @@ def load_item(path: Path, meeting_slug: str, ctx: LoadContext) -> Item | None:
         subsections=rendered.subsections, recommendation_html=recommendation,
         decision_html=decision, tables=rendered.tables, source=src.rel,
     )
-
-
-def _under(real: str, root: str) -> str | None:
-    """A resolved path relative to a resolved folder (as Path.relative_to writes it), None if outside."""
-    if real == root:
-        return "."
-    prefix = root if root.endswith(os.sep) else root + os.sep
-    return real[len(prefix):] if real.startswith(prefix) else None
-
-
-def _inside(path: Path, folder: Path, ctx: LoadContext) -> bool:
-    """Whether the file, its links followed, lies in the folder (links followed too)."""
-    return _under(ctx.real(path), ctx.real_dir(folder)) is not None

@@ -24,7 +24,8 @@ from jinja2 import Environment, TemplateError
 
 from .cache import ENTRY, digest, read_entry, write_entry
 from .diagnostics import Diagnostic, Diagnostics
-from .load import LoadContext, load_meeting
+from .load import load_meeting
+from .loadcontext import LoadContext
 from .markdown import make_parser
 from .model import Annex, Config, Item, Meeting, Site
 from .payers import PayerEntry, payer_entries

@@ -39,8 +39,9 @@ OutputPlanner = Callable[[Site], list[FilePlan]]
 Finisher = Callable[[Path, Site, Diagnostics], None]
 OUTPUT_PLANNERS: tuple[OutputPlanner, ...] = (plan_feeds, plan_calendars, plan_open_data, plan_sitemap)
 FINISHERS: tuple[Finisher, ...] = (index_search, finish_handbook)
-# The site_config.yml switch without which a finisher does nothing: incremental builds may then publish a
-# small change in place instead of staging the complete site for the finishers (incremental.py).
+# The site_config.yml switch without which a finisher does nothing: incremental builds may then write a
+# small change into the spare copy of the site instead of staging the complete site for the finishers
+# (incremental.py).
 FINISHER_SWITCHES: dict[Finisher, str] = {index_search: "search", finish_handbook: "handbook"}
 
 

@@ -6,7 +6,6 @@ import os
 import shutil
 import tempfile
 from pathlib import Path
-from typing import Iterable
 
 from .publish import remove_stale, set_aside, step, swap_in
 
