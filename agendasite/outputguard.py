@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import errno
 import os
+import pickletools
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable
@@ -187,17 +188,20 @@ class OutputGuard:
         self.setting = Setting(str(config_path), None, "")
 
     def __call__(self, config: Config, setting: Setting) -> bool:
-        from .cache import recorded_output
+        from .cache import recorded_output, state_dir
 
         self.setting = setting
         stamp = recorded_output(self.cache, self.config_path, self.output_override)
+        earlier = state_dir(self.cache, self.config_path, self.output_override) / "fast.pickle"
 
         def known(output: Path) -> bool:
             try:
                 st = os.stat(output)
             except OSError:
                 return False
-            return stamp is not None and tuple(stamp[:3]) == (str(output), st.st_ino, st.st_dev)
+            if stamp is not None:
+                return tuple(stamp[:3]) == (str(output), st.st_ino, st.st_dev)
+            return _named_in_pickle(earlier, (str(output), st.st_ino, st.st_dev))
 
         return check_output(config, setting, self.cache, known, self.diags, self.repair)
 
@@ -220,3 +224,17 @@ def _beside(output: Path, failed: Path) -> tuple[str, ...]:
     """The name of the staging or old folder beside the output that `failed` lies in, if it does."""
     head = failed.relative_to(output.parent).parts[0]
     return (head,) if head.startswith((f".{output.name}.building-", f".{output.name}.old-")) else ()
+
+
+def _named_in_pickle(record: Path, stamp: tuple[str, int, int]) -> bool:
+    """Whether the no-change record of a version from before the marker and the msgpack cache (a pickle
+    holding the output's path, inode and device) names this folder. Its opcodes are only listed
+    (pickletools), never run: an upgrade still recognises the site/ that version published."""
+    try:
+        if os.path.getsize(record) > 64 << 20:
+            return False
+        with open(record, "rb") as fh:
+            args = {arg for _, arg, _ in pickletools.genops(fh) if isinstance(arg, (str, int))}
+    except Exception:  # noqa: BLE001 - a damaged or crafted record names nothing
+        return False
+    return all(part in args for part in stamp)

@@ -194,6 +194,50 @@ def test_an_output_of_an_earlier_version_is_recognised_by_the_cache(project: Pat
                                                                  ).read_text(encoding="utf-8")
 
 
+class _Opens:
+    """Unpickled, it creates a file: a record that would run code if the build unpickled it."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+
+    def __reduce__(self) -> tuple:
+        return (open, (str(self.path), "w"))
+
+
+def _as_before_the_marker(project: Path, named: Path) -> Path:
+    """The cache as a version from before the marker left it: no marker in site/, and no msgpack record but
+    a fast.pickle naming the output `named` (its path, inode and device), with a payload that must never run."""
+    import pickle
+
+    (project / "site" / MARKER).unlink()
+    record = next((project / ".cache" / "agendasite" / "state").glob("*/fast.msgpack"))
+    for entry in record.parent.iterdir():
+        entry.unlink()
+    st = os.stat(named)
+    ran = project.parent / f"{project.name}-unpickled"
+    record.with_name("fast.pickle").write_bytes(pickle.dumps(
+        (_Opens(ran), {"output": (str(named), st.st_ino, st.st_dev, st.st_mtime_ns)})))
+    return ran
+
+
+def test_an_output_of_a_version_with_pickles_is_recognised_without_unpickling(project: Path) -> None:
+    ran = _as_before_the_marker(project, project / "site")
+    assert cli(project, "--check").returncode == 0
+    proc = cli(project)
+    assert proc.returncode == 0, proc.stderr
+    assert (project / "site" / MARKER).is_file() and not ran.exists()
+
+
+def test_a_pickled_record_of_another_folder_does_not_make_the_output_ours(project: Path) -> None:
+    (project / "other").mkdir()
+    ran = _as_before_the_marker(project, project / "other")
+    before = tree(project)
+    proc = cli(project)
+    assert proc.returncode == 1 and "is a folder with files that no build of agendasite wrote" in proc.stderr
+    clean(proc)
+    assert tree(project) == before and not ran.exists()
+
+
 def test_an_output_without_marker_and_without_cache_record_is_refused(project: Path) -> None:
     import shutil
 
