@@ -5,9 +5,10 @@ content files outside meeting folders (data/), the configuration, the templates,
 code and the library versions. Site-level pages (front page, payer pages, 404) are made from small
 per-meeting summaries and rendered only when those or the templates changed (sitewide.py); feeds,
 calendars, open data and the sitemap from per-meeting parts, made again only when those changed
-(siteparts.py). The handbook is built again only when its inputs changed. A meeting whose inputs are unchanged is not
-parsed at all: its published files are hard-linked into the staging folder, which is then swapped
-in as before (write.py, publish.py), so readers never see a half-written site.
+(siteparts.py). The handbook is built again only when its inputs changed. A meeting whose inputs
+are unchanged is not parsed at all: its published files are already in the staging folder (the
+spare copy of the site, brought up to date) or hard-linked into a new one, and the staged folder is
+swapped in whole (write.py, publish.py), so readers never see a half-written site.
 """
 
 from __future__ import annotations

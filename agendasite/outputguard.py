@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable
 
+from .cache import recorded_output, state_dir
 from .diagnostics import Diagnostics
 from .handbook import docs_folder
 from .model import Config
@@ -188,8 +189,6 @@ class OutputGuard:
         self.setting = Setting(str(config_path), None, "")
 
     def __call__(self, config: Config, setting: Setting) -> bool:
-        from .cache import recorded_output, state_dir
-
         self.setting = setting
         stamp = recorded_output(self.cache, self.config_path, self.output_override)
         earlier = state_dir(self.cache, self.config_path, self.output_override) / "fast.pickle"
