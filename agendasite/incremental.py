@@ -14,7 +14,6 @@ swapped in whole (write.py, publish.py), so readers never see a half-written sit
 from __future__ import annotations
 
 import os
-import re
 import shutil
 import sys
 from dataclasses import dataclass, replace
@@ -37,16 +36,14 @@ from .handbook import HANDBOOK_DIR, finish_handbook, handbook_inputs, handbook_k
 from .search import INDEX_DIR
 from .outputguard import refuse_empty_site
 from .publish import set_aside
-from .templatefiles import compiled_cache, inside_folder
+from .templatedeps import pages_read_memo
+from .templatefiles import compiled_cache
 from .write import StagingDir, asset_files, keep_folder
 
 if TYPE_CHECKING:
     from .outputguard import OutputGuard
     from .pipeline import BuildOptions, BuildResult
 
-_SITE_IN_EXPRESSION = re.compile(r"(?<![\w.])site\b(?!-)")
-_STRING = re.compile(r"\"[^\"]*\"|'[^']*'")
-_EXPRESSION = re.compile(r"\{[{%](.*?)[}%]\}", re.S)
 
 
 @dataclass(slots=True)
@@ -62,18 +59,11 @@ class BuildState:
     handbook: bytes | None = None  # the handbook's inputs (handbook.handbook_key)
 
 
-def templates_use_site(config: Config) -> bool:
-    """Whether a template other than the front page reads `site` (then every page depends on all)."""
+def templates_use_site(config: Config, cache: Path) -> bool:
+    """Whether a template of a page other than the front page reads `site` (then every page depends on
+    all): Jinja's own analysis of the templates, through every template they use (templatedeps.py)."""
     folders = [Path(config.templates_dir), PACKAGE_DIR / "templates"]
-    for folder in folders:
-        for path in sorted(folder.rglob("*.html")) if folder.is_dir() else []:
-            if path.name == "index.html" or not inside_folder(str(path), str(folder)):
-                continue  # a link out of the folder is refused when it is loaded (templatefiles.py)
-            text = path.read_text(encoding="utf-8", errors="replace")
-            expressions = (_STRING.sub('""', e) for e in _EXPRESSION.findall(text))
-            if any(_SITE_IN_EXPRESSION.search(expr) for expr in expressions):
-                return True
-    return False
+    return pages_read_memo(lambda: make_environment(config), folders, "site", cache / "template-reads")
 
 
 def _digest_under(table: StatTable, root: Path) -> bytes:

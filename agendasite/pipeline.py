@@ -107,14 +107,13 @@ def build(options: BuildOptions) -> BuildResult:
 def _build(options: BuildOptions, result: BuildResult) -> None:
     diags = result.diagnostics
     overrides = {"output_dir": str(options.output_dir)} if options.output_dir else None
-    guard = OutputGuard(options.config_path, options.output_dir,
-                        resolve_cache_dir(options.config_path, options.cache_dir, options.environ), diags,
-                        repair=not options.check_only)
+    cache = resolve_cache_dir(options.config_path, options.cache_dir, options.environ)
+    guard = OutputGuard(options.config_path, options.output_dir, cache, diags, repair=not options.check_only)
     config = load_config(options.config_path, diags, overrides, output_check=guard)  # the output is ours
     if config is None:
         return
     translations = load_translations(config.language)
-    if options.incremental and not options.check_only and not templates_use_site(config):
+    if options.incremental and not options.check_only and not templates_use_site(config, cache):
         return incremental_run(options, result, config, translations.gettext, guard)  # same output, less work
     links = LinkCollector(Path(config.content_dir))
     site = load_site(config, diags, translations.gettext, today_from_env(options.environ), links)
