@@ -32,7 +32,10 @@ REFUSED_TYPES: dict[str, str] = {
     **dict.fromkeys((".js", ".mjs", ".cjs"), "a JavaScript program"),
     ".swf": "a Flash program", ".wasm": "a WebAssembly program", ".svgz": "a compressed SVG drawing",
 }
-XML_TYPES = frozenset({".svg", ".xml", ".rss", ".atom", ".rdf", ".kml", ".gpx", ".xsd"})
+# Extensions that common web servers (nginx's and Apache's mime.types) serve as an XML type, which a browser
+# renders as an XML document (running the HTML, SVG or MathML inside): checked against the allow-list.
+XML_TYPES = frozenset({".svg", ".xml", ".rss", ".atom", ".rdf", ".kml", ".gpx", ".xsd", ".mml", ".mathml", ".xul",
+                       ".smil", ".smi", ".xspf", ".wsdl", ".opml", ".gml", ".xlf", ".xliff", ".dbk", ".xbl"})
 CONVERT_HINT = "convert it to PDF (or PNG for a picture) and give that file as the annex"
 
 SVG_NS = "http://www.w3.org/2000/svg"

@@ -231,6 +231,15 @@ ANNEX_FILE_CASES = [
     _annex_case("xml-xlink-javascript", "data.xml",
                 '<doc xmlns:xlink="http://www.w3.org/1999/xlink" xlink:type="simple" xlink:href="javascript:x"/>',
                 "a link to 'javascript:x'"),
+    # served as text/mathml (nginx) or application/*+xml (Apache): a browser renders them as XML documents
+    _annex_case("mathml-with-html-script", "formel.mml",
+                '<math xmlns="http://www.w3.org/1998/Math/MathML"><h:script xmlns:h="http://www.w3.org/1999/xhtml">'
+                'alert(1)</h:script></math>', "an HTML element <script>"),
+    _annex_case("xul-with-html-script", "vindue.xul",
+                '<window><h:script xmlns:h="http://www.w3.org/1999/xhtml">alert(1)</h:script></window>',
+                "an HTML element <script>"),
+    _annex_case("smil-with-svg-script", "show.smil",
+                '<smil><s:script xmlns:s="http://www.w3.org/2000/svg">alert(1)</s:script></smil>', "a <script> element"),
     _annex_case("png-holding-html", "foto.png", "<html><body><script>alert(1)</script>", "is named '.png' but holds HTML"),
     _annex_case("pdf-holding-html", "notat.pdf", "\n  <!DOCTYPE html><script>alert(1)</script>",
                 "is named '.pdf' but holds HTML"),
