@@ -13,6 +13,8 @@ whatever a browser makes of a published file is what the file is. Three rules, e
   other places, `@import` or escapes, no `xml-stylesheet`. A file that passes is copied byte for byte:
   what was checked is what is published. One that does not is refused rather than rewritten, because a
   drawing with parts cut out would show something else than what the editor published.
+- A CSV or TSV file is refused when a cell would run as a formula in a spreadsheet (csvout.is_formula):
+  it is copied byte for byte, so the build cannot neutralise it the way it writes its own CSVs.
 - Every other file is sniffed the way a browser sniffs a file of unknown type (the first bytes after
   white space): markup (HTML, XML, SVG) in a file named `.png`, `.pdf`, `.txt` or with no extension is
   refused, since a server that does not know the extension lets the browser decide, and it decides HTML.
@@ -23,6 +25,8 @@ from __future__ import annotations
 import re
 from pathlib import Path
 from xml.parsers import expat
+
+from .csvout import first_formula
 
 # Extensions refused outright, with what they are in words.
 REFUSED_TYPES: dict[str, str] = {
@@ -68,6 +72,13 @@ def active_content(path: Path) -> tuple[str, str] | None:
         return (f"is {REFUSED_TYPES[suffix]}, which a browser runs with its scripts on the site's own address",
                 CONVERT_HINT)
     data = path.read_bytes()
+    if suffix in (".csv", ".tsv"):
+        formula = first_formula(data, suffix == ".tsv")
+        if formula is not None:
+            return (f"has at its line {formula[0]} the cell '{formula[1][:60]}', which a spreadsheet opening the "
+                    "file would run as a formula (CSV injection)",
+                    "put a ' in front of that cell (a spreadsheet then shows it as text), or convert it to PDF")
+        return None
     if suffix in XML_TYPES:
         problems = xml_problems(data)
         if problems:
