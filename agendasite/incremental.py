@@ -20,8 +20,9 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from .cache import (ENTRY, PACKAGE_DIR, FastRecord, StatTable, combine, digest, environment_key, fast_key, hash_table,
-                    options_key, output_stamp, read_entry, resolve_cache_dir, scan_once, state_dir, write_entry)
+from .cache import (ENTRY, PACKAGE_DIR, FastRecord, StatTable, clear_damaged_folders, combine, digest, environment_key,
+                    fast_key, hash_table, options_key, output_stamp, read_entry, resolve_cache_dir, scan_once, state_dir,
+                    write_entry)
 
 from .load import DATA_DIR, load_site
 from .sitelinks import LinkCollector
@@ -115,6 +116,12 @@ def _run(options: BuildOptions, result: BuildResult, config: Config, gettext) ->
     config_path = Path(config.config_path)
     cache = resolve_cache_dir(options.config_path, options.cache_dir, options.environ)
     sdir = state_dir(cache, options.config_path, options.output_dir)
+    if not clear_damaged_folders(cache, sdir):
+        where = "--cache-dir" if options.cache_dir else ("AGENDASITE_CACHE_DIR" if options.environ.get(
+            "AGENDASITE_CACHE_DIR") else str(cache))
+        diags.error(where, None, f"the cache folder {cache} is a file, not a folder",
+                    "remove or rename that file, or choose another folder with --cache-dir (or build with --no-cache)")
+        return
     fkey = fast_key(options.config_path, options_key(options.output_dir, options.strict), options.environ)
     old_fast = read_entry(sdir / f"fast{ENTRY}")
     old_fast = old_fast if isinstance(old_fast, FastRecord) else None

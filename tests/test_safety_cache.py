@@ -12,6 +12,7 @@ import hashlib
 import marshal
 import os
 import pickle
+import shutil
 import subprocess
 import sys
 import zlib
@@ -280,6 +281,34 @@ def test_damaged_cache_file_is_ignored_and_rebuilt(tiny_site: Path, tmp_path: Pa
     assert _digest(out) == _digest(tmp_path / "clean")
     again = _build(config, out, tmp_path)  # and the cache written back is good again
     assert again.ok and _digest(out) == _digest(tmp_path / "clean") and not marker.exists()
+
+
+@pytest.mark.parametrize("folder", ["parsed", "parts", "summaries", "compiled", "state", "state/*"])
+def test_a_cache_folder_replaced_by_a_file_is_rebuilt(tiny_site: Path, tmp_path: Path, folder: str) -> None:
+    _two_meetings(tiny_site)
+    config = tiny_site / "site_config.yml"
+    out = tmp_path / "out"
+    assert _build(config, out, tmp_path).ok
+    assert _build(config, out, tmp_path).ok  # unchanged: the state remembers a spare copy too
+    for path in (tiny_site / ".cache" / "agendasite").glob(folder):
+        shutil.rmtree(path)
+        path.write_bytes(b"\x80\x04garbage")
+    with open(tiny_site / "content/2030-01-15-udvalget/1-2-anden.md", "a", encoding="utf-8") as fh:
+        fh.write("\nRettet.\n")
+    result = _build(config, out, tmp_path)
+    assert result.ok, _errors(result)
+    assert _build(config, tmp_path / "clean", tmp_path, incremental=False).ok
+    assert _digest(out) == _digest(tmp_path / "clean")
+
+
+def test_a_cache_folder_that_is_a_file_is_named_and_the_file_kept(tiny_site: Path, tmp_path: Path) -> None:
+    notes = write(tiny_site, "notes.txt", "Noter.\n")
+    result = build(BuildOptions(config_path=tiny_site / "site_config.yml", output_dir=tmp_path / "out",
+                                cache_dir=notes, environ=dict(ENV, XDG_CONFIG_HOME=str(tmp_path / "xdg"))))
+    assert not result.ok
+    (error,) = _errors(result)
+    assert (error.path, error.message) == ("--cache-dir", f"the cache folder {notes} is a file, not a folder")
+    assert notes.read_text(encoding="utf-8") == "Noter.\n" and not (tmp_path / "out").exists()
 
 
 def test_entries_round_trip_every_kind_of_value() -> None:
