@@ -311,6 +311,18 @@ def test_a_cache_folder_that_is_a_file_is_named_and_the_file_kept(tiny_site: Pat
     assert notes.read_text(encoding="utf-8") == "Noter.\n" and not (tmp_path / "out").exists()
 
 
+@pytest.mark.parametrize("target", ["/dev/zero", "/dev/urandom"])
+def test_a_template_key_that_is_a_device_does_not_hang_the_build(tiny_site: Path, tmp_path: Path, target: str) -> None:
+    key = tmp_path / "xdg" / "agendasite" / "template-cache.key"
+    key.parent.mkdir(parents=True)
+    key.symlink_to(target)
+    environ = dict(os.environ, PYTHONPATH=str(ROOT), XDG_CONFIG_HOME=str(tmp_path / "xdg"), **ENV)
+    proc = subprocess.run([sys.executable, str(ROOT / "build.py"), "--out", str(tmp_path / "out")], cwd=tiny_site,
+                          env=environ, capture_output=True, text=True, timeout=60)
+    assert proc.returncode == 0 and "Traceback" not in proc.stderr, proc.stderr
+    assert (tmp_path / "out" / "index.html").is_file()
+
+
 def test_entries_round_trip_every_kind_of_value() -> None:
     import datetime as dt
     import zoneinfo
