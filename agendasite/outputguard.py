@@ -50,6 +50,22 @@ def protected_folders(config: Config, cache: Path) -> list[tuple[Path, str]]:
     return folders
 
 
+def cache_problem(config: Config, cache: Path) -> str | None:
+    """Why the cache folder may not be used: it would write its entries among (and prune them from) the
+    project's own files or the site; None if it may be used."""
+    real = Path(os.path.realpath(cache))
+    folders = [(Path(os.path.realpath(folder)), what) for folder, what in protected_folders(config, cache)
+               if what != "the build cache"] + [(Path(os.path.realpath(config.output_dir)), "the output folder")]
+    for folder, what in folders:
+        if real == folder:
+            return f"is {what}"
+        if real.is_relative_to(folder):
+            return f"lies inside {what}, {folder}"
+        if folder.is_relative_to(real):
+            return f"holds {what}, {folder}"
+    return None
+
+
 def _mkdocs(config: Config) -> Path | None:
     """The handbook's mkdocs.yml: the configured one, else one beside site_config.yml."""
     if config.handbook:

@@ -323,6 +323,22 @@ def test_a_template_key_that_is_a_device_does_not_hang_the_build(tiny_site: Path
     assert (tmp_path / "out" / "index.html").is_file()
 
 
+@pytest.mark.parametrize("cache, problem", [("content", "is the content folder (content_dir)"),
+                                            ("content/cache", "lies inside the content folder (content_dir), "),
+                                            ("templates", "is the templates folder (templates_dir)"),
+                                            ("templates/x", "lies inside the templates folder (templates_dir), ")])
+def test_a_cache_folder_among_the_projects_files_is_refused(tiny_site: Path, tmp_path: Path, cache: str,
+                                                            problem: str) -> None:
+    (tiny_site / "templates").mkdir(exist_ok=True)
+    before = {p: p.read_bytes() for p in tiny_site.rglob("*") if p.is_file()}
+    result = build(BuildOptions(config_path=tiny_site / "site_config.yml", output_dir=tmp_path / "out",
+                                cache_dir=tiny_site / cache, environ=dict(ENV, XDG_CONFIG_HOME=str(tmp_path / "x"))))
+    assert not result.ok
+    (error,) = _errors(result)
+    assert error.path == "--cache-dir" and problem in error.message, error.message
+    assert {p: p.read_bytes() for p in tiny_site.rglob("*") if p.is_file()} == before  # nothing written there
+
+
 def test_entries_round_trip_every_kind_of_value() -> None:
     import datetime as dt
     import zoneinfo
