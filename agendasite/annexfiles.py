@@ -13,6 +13,8 @@ whatever a browser makes of a published file is what the file is. Three rules, e
   other places, `@import` or escapes, no `xml-stylesheet`. A file that passes is copied byte for byte:
   what was checked is what is published. One that does not is refused rather than rewritten, because a
   drawing with parts cut out would show something else than what the editor published.
+- A CSV or TSV file is refused when a cell would run as a formula in a spreadsheet (csvout.is_formula):
+  it is copied byte for byte, so the build cannot neutralise it the way it writes its own CSVs.
 - Every other file is sniffed the way a browser sniffs a file of unknown type (the first bytes after
   white space): markup (HTML, XML, SVG) in a file named `.png`, `.pdf`, `.txt` or with no extension is
   refused, since a server that does not know the extension lets the browser decide, and it decides HTML.
@@ -24,6 +26,8 @@ import re
 from pathlib import Path
 from xml.parsers import expat
 
+from .csvout import first_formula
+
 # Extensions refused outright, with what they are in words.
 REFUSED_TYPES: dict[str, str] = {
     **dict.fromkeys((".html", ".htm", ".shtml", ".shtm", ".xhtml", ".xht", ".hta"), "an HTML web page"),
@@ -32,7 +36,10 @@ REFUSED_TYPES: dict[str, str] = {
     **dict.fromkeys((".js", ".mjs", ".cjs"), "a JavaScript program"),
     ".swf": "a Flash program", ".wasm": "a WebAssembly program", ".svgz": "a compressed SVG drawing",
 }
-XML_TYPES = frozenset({".svg", ".xml", ".rss", ".atom", ".rdf", ".kml", ".gpx", ".xsd"})
+# Extensions that common web servers (nginx's and Apache's mime.types) serve as an XML type, which a browser
+# renders as an XML document (running the HTML, SVG or MathML inside): checked against the allow-list.
+XML_TYPES = frozenset({".svg", ".xml", ".rss", ".atom", ".rdf", ".kml", ".gpx", ".xsd", ".mml", ".mathml", ".xul",
+                       ".smil", ".smi", ".xspf", ".wsdl", ".opml", ".gml", ".xlf", ".xliff", ".dbk", ".xbl"})
 CONVERT_HINT = "convert it to PDF (or PNG for a picture) and give that file as the annex"
 
 SVG_NS = "http://www.w3.org/2000/svg"
@@ -65,6 +72,13 @@ def active_content(path: Path) -> tuple[str, str] | None:
         return (f"is {REFUSED_TYPES[suffix]}, which a browser runs with its scripts on the site's own address",
                 CONVERT_HINT)
     data = path.read_bytes()
+    if suffix in (".csv", ".tsv"):
+        formula = first_formula(data, suffix == ".tsv")
+        if formula is not None:
+            return (f"has at its line {formula[0]} the cell '{formula[1][:60]}', which a spreadsheet opening the "
+                    "file would run as a formula (CSV injection)",
+                    "put a ' in front of that cell (a spreadsheet then shows it as text), or convert it to PDF")
+        return None
     if suffix in XML_TYPES:
         problems = xml_problems(data)
         if problems:

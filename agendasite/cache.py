@@ -58,6 +58,19 @@ def resolve_cache_dir(config_path: Path, cache_dir: Path | None, environ: dict[s
     return default_cache_dir(config_path)
 
 
+def clear_damaged_folders(cache: Path, sdir: Path) -> bool:
+    """Remove what stands where the cache's own folders go but is no folder (a cache is damaged data, rebuilt,
+    never a reason to fail); False if the cache folder itself is no folder (it may be someone's file)."""
+    if os.path.lexists(cache) and not cache.is_dir():
+        return False
+    # the folders the build keeps in its cache (parallel.SUMMARIES and siteparts.PARTS among them); only these,
+    # since --cache-dir may name a folder that holds other things too
+    for folder in [cache / name for name in ("parsed", "parts", "summaries", "compiled", "state")] + [sdir]:
+        if os.path.lexists(folder) and not folder.is_dir():
+            folder.unlink()
+    return True
+
+
 def state_dir(cache: Path, config_path: Path, output_override: Path | None) -> Path:
     """One state per (configuration, --out): builds into different folders do not disturb each other."""
     out = str(output_override.resolve()) if output_override else ""

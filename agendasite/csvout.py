@@ -10,6 +10,7 @@ does a lone `-`, the sign tables use for "no value", which a spreadsheet reads a
 
 from __future__ import annotations
 
+import csv
 import re
 from collections.abc import Iterable, Sequence
 
@@ -18,9 +19,30 @@ _NUMBER = re.compile(r"^[+-]?(?:\d+(?:[.,]\d+)*|[.,]\d+)(?:\s?%)?$")
 _NEEDS_QUOTES = re.compile(r'[;"\n\r]')
 
 
+def is_formula(text: str) -> bool:
+    """Whether a spreadsheet would run this cell as a formula (not a number as written, not a lone '-')."""
+    return text.startswith(_FORMULA_START) and text != "-" and not _NUMBER.match(text)
+
+
+def first_formula(data: bytes, tab_separated: bool) -> tuple[int, str] | None:
+    """The line and text of the first cell of an editor's CSV (or TSV) file that a spreadsheet would run."""
+    text = data.decode("utf-8-sig", "replace")
+    head = text.split("\n", 1)[0]
+    delimiter = "\t" if tab_separated else max(";,\t", key=head.count)
+    reader = csv.reader(text.splitlines(keepends=True), delimiter=delimiter)
+    try:
+        for row in reader:
+            for cell in row:
+                if is_formula(cell):
+                    return reader.line_num, cell
+    except csv.Error:
+        return None
+    return None
+
+
 def csv_field(text: str) -> str:
     """One cell as a CSV field: quoted when needed, neutralised when a spreadsheet would run it."""
-    if text.startswith(_FORMULA_START) and text != "-" and not _NUMBER.match(text):
+    if is_formula(text):
         return '"\'' + text.replace('"', '""') + '"'
     if _NEEDS_QUOTES.search(text):
         return '"' + text.replace('"', '""') + '"'

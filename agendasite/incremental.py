@@ -20,12 +20,14 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from .cache import (ENTRY, PACKAGE_DIR, FastRecord, StatTable, combine, digest, environment_key, fast_key, hash_table,
-                    options_key, output_stamp, read_entry, resolve_cache_dir, scan_once, state_dir, write_entry)
+from .cache import (ENTRY, PACKAGE_DIR, FastRecord, StatTable, clear_damaged_folders, combine, digest, environment_key,
+                    fast_key, hash_table, options_key, output_stamp, read_entry, resolve_cache_dir, scan_once, state_dir,
+                    write_entry)
 
 from .load import DATA_DIR, load_site
 from .sitelinks import LinkCollector
 from .model import Config, Meeting
+from .outputguard import cache_problem
 from .parallel import (SUMMARIES, Job, MeetingState, fast_pickling, fewer_collections, payer_entries_of,
                        process_all, worker_count)
 from .progress import Progress, silent
@@ -106,6 +108,14 @@ def _run(options: BuildOptions, result: BuildResult, config: Config, gettext) ->
     config_path = Path(config.config_path)
     cache = resolve_cache_dir(options.config_path, options.cache_dir, options.environ)
     sdir = state_dir(cache, options.config_path, options.output_dir)
+    problem = cache_problem(config, cache) or (None if clear_damaged_folders(cache, sdir) else "is a file, not a folder")
+    if problem is not None:
+        where = "--cache-dir" if options.cache_dir else ("AGENDASITE_CACHE_DIR" if options.environ.get(
+            "AGENDASITE_CACHE_DIR") else str(cache))
+        diags.error(where, None, f"the cache folder {cache} {problem}",
+                    "remove or rename what is there, or choose another folder with --cache-dir (or build with "
+                    "--no-cache)")
+        return
     fkey = fast_key(options.config_path, options_key(options.output_dir, options.strict), options.environ)
     old_fast = read_entry(sdir / f"fast{ENTRY}")
     old_fast = old_fast if isinstance(old_fast, FastRecord) else None

@@ -52,6 +52,22 @@ def protected_folders(config: Config, cache: Path) -> list[tuple[Path, str]]:
     return folders
 
 
+def cache_problem(config: Config, cache: Path) -> str | None:
+    """Why the cache folder may not be used: it would write its entries among (and prune them from) the
+    project's own files or the site; None if it may be used."""
+    real = Path(os.path.realpath(cache))
+    folders = [(Path(os.path.realpath(folder)), what) for folder, what in protected_folders(config, cache)
+               if what != "the build cache"] + [(Path(os.path.realpath(config.output_dir)), "the output folder")]
+    for folder, what in folders:
+        if real == folder:
+            return f"is {what}"
+        if real.is_relative_to(folder):
+            return f"lies inside {what}, {folder}"
+        if folder.is_relative_to(real):
+            return f"holds {what}, {folder}"
+    return None
+
+
 def _mkdocs(config: Config) -> Path | None:
     """The handbook's mkdocs.yml: the configured one, else one beside site_config.yml."""
     if config.handbook:
@@ -118,12 +134,21 @@ def check_output(config: Config, setting: Setting, cache: Path, known: Callable[
     output = Path(os.path.realpath(config.output_dir))
     if repair:
         recover_output(output, MARKER)
-    problem = output_problem(config, cache, known)
+    problem = _tilde_problem(setting.value) or output_problem(config, cache, known)
     if problem is None:
         return True
     shown = f"'{setting.value}'" + (f" ({output})" if setting.value not in (str(output), f"{output}/") else "")
     diags.error(setting.path, setting.line, f"the output folder {setting.name} {shown} {problem[0]}", problem[1])
     return False
+
+
+def _tilde_problem(value: str) -> tuple[str, str] | None:
+    """A value starting with ~ names a folder called '~' here, not the home folder (only a shell expands it)."""
+    if not value.startswith("~"):
+        return None
+    return ("starts with '~', which only a shell expands: the build would write into a folder named "
+            f"'{value.split('/', 1)[0]}' inside the project, not your home folder",
+            "write the full path (e.g. /home/you/site) or a path relative to site_config.yml")
 
 
 def published_meetings(output: Path) -> int:

@@ -18,6 +18,7 @@ import hmac
 import os
 import posixpath
 import secrets
+import stat
 from pathlib import Path
 from typing import Callable
 
@@ -130,6 +131,14 @@ class KeyedBytecodeCache(BytecodeCache):
             tmp.unlink(missing_ok=True)
 
 
+def _read_key(key_file: Path) -> bytes:
+    """The key's bytes, read only from a regular file and only its start (a link to /dev/zero hung the build)."""
+    with open(key_file, "rb") as fh:
+        if not stat.S_ISREG(os.fstat(fh.fileno()).st_mode):
+            raise OSError(f"{key_file} is not a regular file")
+        return fh.read(4096)
+
+
 def compiled_cache(folder: Path, environ: dict[str, str]) -> KeyedBytecodeCache | None:
     """The compiled-template cache in `folder`, or None when no key can be kept outside it."""
     home = environ.get("XDG_CONFIG_HOME") or os.path.join(os.path.expanduser("~"), ".config")
@@ -139,13 +148,13 @@ def compiled_cache(folder: Path, environ: dict[str, str]) -> KeyedBytecodeCache 
         if inside_folder(str(key_file.parent), str(folder)) or inside_folder(str(folder), str(key_file.parent)):
             return None  # the key would lie beside the entries it protects
         try:
-            key = key_file.read_bytes()
+            key = _read_key(key_file)
         except FileNotFoundError:
             key_file.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
             fd = os.open(key_file, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
             with os.fdopen(fd, "wb") as fh:
                 fh.write(secrets.token_bytes(32))
-            key = key_file.read_bytes()
+            key = _read_key(key_file)
     except OSError:
         return None
     return KeyedBytecodeCache(folder, key) if len(key) >= 32 else None

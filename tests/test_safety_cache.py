@@ -12,6 +12,7 @@ import hashlib
 import marshal
 import os
 import pickle
+import shutil
 import subprocess
 import sys
 import zlib
@@ -280,6 +281,62 @@ def test_damaged_cache_file_is_ignored_and_rebuilt(tiny_site: Path, tmp_path: Pa
     assert _digest(out) == _digest(tmp_path / "clean")
     again = _build(config, out, tmp_path)  # and the cache written back is good again
     assert again.ok and _digest(out) == _digest(tmp_path / "clean") and not marker.exists()
+
+
+@pytest.mark.parametrize("folder", ["parsed", "parts", "summaries", "compiled", "state", "state/*"])
+def test_a_cache_folder_replaced_by_a_file_is_rebuilt(tiny_site: Path, tmp_path: Path, folder: str) -> None:
+    _two_meetings(tiny_site)
+    config = tiny_site / "site_config.yml"
+    out = tmp_path / "out"
+    assert _build(config, out, tmp_path).ok
+    assert _build(config, out, tmp_path).ok  # unchanged: the state remembers a spare copy too
+    for path in (tiny_site / ".cache" / "agendasite").glob(folder):
+        shutil.rmtree(path)
+        path.write_bytes(b"\x80\x04garbage")
+    with open(tiny_site / "content/2030-01-15-udvalget/1-2-anden.md", "a", encoding="utf-8") as fh:
+        fh.write("\nRettet.\n")
+    result = _build(config, out, tmp_path)
+    assert result.ok, _errors(result)
+    assert _build(config, tmp_path / "clean", tmp_path, incremental=False).ok
+    assert _digest(out) == _digest(tmp_path / "clean")
+
+
+def test_a_cache_folder_that_is_a_file_is_named_and_the_file_kept(tiny_site: Path, tmp_path: Path) -> None:
+    notes = write(tiny_site, "notes.txt", "Noter.\n")
+    result = build(BuildOptions(config_path=tiny_site / "site_config.yml", output_dir=tmp_path / "out",
+                                cache_dir=notes, environ=dict(ENV, XDG_CONFIG_HOME=str(tmp_path / "xdg"))))
+    assert not result.ok
+    (error,) = _errors(result)
+    assert (error.path, error.message) == ("--cache-dir", f"the cache folder {notes} is a file, not a folder")
+    assert notes.read_text(encoding="utf-8") == "Noter.\n" and not (tmp_path / "out").exists()
+
+
+@pytest.mark.parametrize("target", ["/dev/zero", "/dev/urandom"])
+def test_a_template_key_that_is_a_device_does_not_hang_the_build(tiny_site: Path, tmp_path: Path, target: str) -> None:
+    key = tmp_path / "xdg" / "agendasite" / "template-cache.key"
+    key.parent.mkdir(parents=True)
+    key.symlink_to(target)
+    environ = dict(os.environ, PYTHONPATH=str(ROOT), XDG_CONFIG_HOME=str(tmp_path / "xdg"), **ENV)
+    proc = subprocess.run([sys.executable, str(ROOT / "build.py"), "--out", str(tmp_path / "out")], cwd=tiny_site,
+                          env=environ, capture_output=True, text=True, timeout=60)
+    assert proc.returncode == 0 and "Traceback" not in proc.stderr, proc.stderr
+    assert (tmp_path / "out" / "index.html").is_file()
+
+
+@pytest.mark.parametrize("cache, problem", [("content", "is the content folder (content_dir)"),
+                                            ("content/cache", "lies inside the content folder (content_dir), "),
+                                            ("templates", "is the templates folder (templates_dir)"),
+                                            ("templates/x", "lies inside the templates folder (templates_dir), ")])
+def test_a_cache_folder_among_the_projects_files_is_refused(tiny_site: Path, tmp_path: Path, cache: str,
+                                                            problem: str) -> None:
+    (tiny_site / "templates").mkdir(exist_ok=True)
+    before = {p: p.read_bytes() for p in tiny_site.rglob("*") if p.is_file()}
+    result = build(BuildOptions(config_path=tiny_site / "site_config.yml", output_dir=tmp_path / "out",
+                                cache_dir=tiny_site / cache, environ=dict(ENV, XDG_CONFIG_HOME=str(tmp_path / "x"))))
+    assert not result.ok
+    (error,) = _errors(result)
+    assert error.path == "--cache-dir" and problem in error.message, error.message
+    assert {p: p.read_bytes() for p in tiny_site.rglob("*") if p.is_file()} == before  # nothing written there
 
 
 def test_entries_round_trip_every_kind_of_value() -> None:

@@ -231,6 +231,20 @@ ANNEX_FILE_CASES = [
     _annex_case("xml-xlink-javascript", "data.xml",
                 '<doc xmlns:xlink="http://www.w3.org/1999/xlink" xlink:type="simple" xlink:href="javascript:x"/>',
                 "a link to 'javascript:x'"),
+    # served as text/mathml (nginx) or application/*+xml (Apache): a browser renders them as XML documents
+    _annex_case("mathml-with-html-script", "formel.mml",
+                '<math xmlns="http://www.w3.org/1998/Math/MathML"><h:script xmlns:h="http://www.w3.org/1999/xhtml">'
+                'alert(1)</h:script></math>', "an HTML element <script>"),
+    _annex_case("xul-with-html-script", "vindue.xul",
+                '<window><h:script xmlns:h="http://www.w3.org/1999/xhtml">alert(1)</h:script></window>',
+                "an HTML element <script>"),
+    _annex_case("smil-with-svg-script", "show.smil",
+                '<smil><s:script xmlns:s="http://www.w3.org/2000/svg">alert(1)</s:script></smil>', "a <script> element"),
+    # an editor's own CSV is copied as it is: a formula cell in it is refused, with the CSV's line
+    _annex_case("csv-file-with-hyperlink-formula", "tal.csv", 'a;b\n1;2\n=HYPERLINK("https://evil.example/");3\n',
+                "has at its line 3 the cell '=HYPERLINK(\"https://evil.example/\")', which a spreadsheet"),
+    _annex_case("csv-file-comma-separated-at", "tal.csv", "a,b\n-5,@SUM(A1)\n", "has at its line 2 the cell '@SUM(A1)'"),
+    _annex_case("tsv-file-with-plus-formula", "tal.tsv", "a\tb\n+cmd|' /C calc'!A0\t1\n", "has at its line 2 the cell '+cmd"),
     _annex_case("png-holding-html", "foto.png", "<html><body><script>alert(1)</script>", "is named '.png' but holds HTML"),
     _annex_case("pdf-holding-html", "notat.pdf", "\n  <!DOCTYPE html><script>alert(1)</script>",
                 "is named '.pdf' but holds HTML"),
@@ -261,6 +275,7 @@ HARMLESS_FILES = {
     "foto.png": PNG,
     "notat.pdf": b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\n",
     "notat.txt": "Et notat, der nævner <script> midt i teksten.\n",
+    "tal.csv": "Kommune;Ændring;Note\nAlby;-12,5;-\nBorup;+3;'=ikke en formel\n",
 }
 
 

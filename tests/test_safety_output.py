@@ -98,6 +98,8 @@ REFUSED_SETTINGS = [
     ("unmarked", "mine", "is a folder with files that no build of agendasite wrote there (it has no "
                          ".agendasite-output file): the build replaces the output folder whole, so they would "
                          "be lost"),
+    ("tilde", "~/site", "starts with '~', which only a shell expands: the build would write into a folder named "
+                      "'~' inside the project, not your home folder"),
 ]
 
 
@@ -135,6 +137,8 @@ REFUSED_OPTIONS = [
     ("file", "notes.txt", "is a file, not a folder"),
     ("config-file", "site_config.yml", "is a file, not a folder"),
     ("home", str(Path.home()), "is your home folder"),
+    ("tilde", "~/public_html", "starts with '~', which only a shell expands: the build would write into a folder "
+                               "named '~' inside the project, not your home folder"),
     ("unmarked", "mine", "is a folder with files that no build of agendasite wrote there (it has no "
                          ".agendasite-output file): the build replaces the output folder whole, so they would "
                          "be lost"),
