@@ -61,6 +61,21 @@ class BuildState:
     handbook: bytes | None = None  # the handbook's inputs (handbook.handbook_key)
 
 
+def cache_usable(options: BuildOptions, config: Config, diags) -> bool:
+    """Whether the cache folder may be written (checked before anything is kept in it); else an error."""
+    cache = resolve_cache_dir(options.config_path, options.cache_dir, options.environ)
+    sdir = state_dir(cache, options.config_path, options.output_dir)
+    problem = cache_problem(config, cache) or (None if clear_damaged_folders(cache, sdir) else "is a file, not a folder")
+    if problem is None:
+        return True
+    where = "--cache-dir" if options.cache_dir else ("AGENDASITE_CACHE_DIR" if options.environ.get(
+        "AGENDASITE_CACHE_DIR") else str(cache))
+    diags.error(where, None, f"the cache folder {cache} {problem}",
+                "remove or rename what is there, or choose another folder with --cache-dir (or build with "
+                "--no-cache)")
+    return False
+
+
 def templates_use_site(config: Config, cache: Path) -> bool:
     """Whether a template of a page other than the front page reads `site` (then every page depends on
     all): Jinja's own analysis of the templates, through every template they use (templatedeps.py)."""
@@ -108,14 +123,6 @@ def _run(options: BuildOptions, result: BuildResult, config: Config, gettext) ->
     config_path = Path(config.config_path)
     cache = resolve_cache_dir(options.config_path, options.cache_dir, options.environ)
     sdir = state_dir(cache, options.config_path, options.output_dir)
-    problem = cache_problem(config, cache) or (None if clear_damaged_folders(cache, sdir) else "is a file, not a folder")
-    if problem is not None:
-        where = "--cache-dir" if options.cache_dir else ("AGENDASITE_CACHE_DIR" if options.environ.get(
-            "AGENDASITE_CACHE_DIR") else str(cache))
-        diags.error(where, None, f"the cache folder {cache} {problem}",
-                    "remove or rename what is there, or choose another folder with --cache-dir (or build with "
-                    "--no-cache)")
-        return
     fkey = fast_key(options.config_path, options_key(options.output_dir, options.strict), options.environ)
     old_fast = read_entry(sdir / f"fast{ENTRY}")
     old_fast = old_fast if isinstance(old_fast, FastRecord) else None

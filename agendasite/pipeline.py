@@ -18,7 +18,7 @@ from .feeds import plan_feeds
 from .handbook import finish_handbook
 from .ical import plan_calendars
 from .incremental import run as incremental_run
-from .incremental import templates_use_site
+from .incremental import cache_usable, templates_use_site
 from .opendata import plan_open_data
 from .search import index_search
 from .sitemap import plan_sitemap
@@ -113,8 +113,11 @@ def _build(options: BuildOptions, result: BuildResult) -> None:
     if config is None:
         return
     translations = load_translations(config.language)
-    if options.incremental and not options.check_only and not templates_use_site(config, cache):
-        return incremental_run(options, result, config, translations.gettext, guard)  # same output, less work
+    if options.incremental and not options.check_only:
+        if not cache_usable(options, config, diags):
+            return
+        if not templates_use_site(config, cache):
+            return incremental_run(options, result, config, translations.gettext, guard)  # same output, less work
     links = LinkCollector(Path(config.content_dir))
     site = load_site(config, diags, translations.gettext, today_from_env(options.environ), links)
     result.site = site
