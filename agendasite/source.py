@@ -214,6 +214,20 @@ def _depth_bound(text: str) -> int:
 def _check_structure(text: str, line_offset: int) -> None:
     """Refuse aliases and deep nesting from the event stream, before anything is composed: an alias bomb
     ("billion laughs") expands exponentially, and 100,000 nested brackets overflow the C composer."""
+    try:
+        _walk_events(text, line_offset)
+    except yaml.MarkedYAMLError as exc:  # PyYAML 6.0.4 and later stop at their own depth, scanning ahead
+        if "nesting depth" not in (exc.problem or "") or exc.problem_mark is None:
+            raise
+        raise _too_deep(exc.problem_mark.line + 1 + line_offset, exc.problem_mark.column + 1) from None
+
+
+def _too_deep(line: int, column: int) -> SourceError:
+    return SourceError(f"lists and mappings are nested more than {MAX_DEPTH} levels deep", line, column,
+                       "an agenda file needs only a few levels: check the brackets and indentation")
+
+
+def _walk_events(text: str, line_offset: int) -> None:
     depth, anchors = 0, {}
     for event in yaml.parse(text, Loader=_Loader):
         line, column = event.start_mark.line + 1 + line_offset, event.start_mark.column + 1
@@ -228,8 +242,7 @@ def _check_structure(text: str, line_offset: int) -> None:
         if isinstance(event, yaml.CollectionStartEvent):
             depth += 1
             if depth > MAX_DEPTH:
-                raise SourceError(f"lists and mappings are nested more than {MAX_DEPTH} levels deep", line, column,
-                                  "an agenda file needs only a few levels: check the brackets and indentation")
+                raise _too_deep(line, column)
         elif isinstance(event, yaml.CollectionEndEvent):
             depth -= 1
 

@@ -157,6 +157,9 @@ def front(site: Path, rel: str, text: str) -> None:
     replace_file(site, rel, f"---\n{text}---\n{body}")
 
 
+ANY_COLUMN = -1  # a column that differs between PyYAML versions: any is right, on the line given
+
+
 @dataclass(frozen=True)
 class Case:
     """A hostile change, and the error it must give: file, line, column (None: not shown) and message."""
@@ -198,11 +201,12 @@ CASES = [
     Case("alias-undefined", "alias", item_front("number: 1.1\ntitle: *nothing\n"), ITEM, 3, 8,
          "'*nothing' is a YAML alias"),
     # Deep nesting (10,000 levels overflowed Python's recursion; 100,000 crashed the C composer).
+    # (the column is where the parser stopped: the 51st bracket, or PyYAML 6.0.4's own limit of 1,000 levels)
     Case("nesting-item-10000", "nesting", item_front(ITEM_OK + "extra: " + "[" * 10_000 + "]" * 10_000 + "\n"),
-         ITEM, 5, 57, "nested more than 50 levels deep"),
+         ITEM, 5, ANY_COLUMN, "nested more than 50 levels deep"),
     Case("nesting-config-100000", "nesting",
          lambda s: replace_file(s, CONFIG, "title: Test\nx: " + "[" * 100_000 + "]" * 100_000 + "\n"),
-         CONFIG, 2, 53, "nested more than 50 levels deep"),
+         CONFIG, 2, ANY_COLUMN, "nested more than 50 levels deep"),
     Case("nesting-funding-maps", "nesting",
          lambda s: replace_file(s, FUNDING, "title: T\nx: " + "{a: " * 10_000 + "1" + "}" * 10_000 + "\n"),
          FUNDING, 2, 200, "nested more than 50 levels deep"),
@@ -331,6 +335,10 @@ def test_hostile_input_is_refused_in_place_and_in_time(rich_site: Path, case: Ca
     case.change(rich_site)
     result = cli(rich_site, *case.args)
     place = case.path + (f":{case.line}" if case.line else "") + (f":{case.column}" if case.column else "")
+    if case.column == ANY_COLUMN:
+        place = case.path + f":{case.line}:"
+        assert re.search(rf"^{re.escape(place)}\d+: error: ", result.stderr, re.M), result.stderr
+        place += result.stderr.split(place, 1)[1].split(":", 1)[0]
     report = re.sub(r"\n\s+(?:\S.*\n\s+\^\n\s+)?hint:", "; hint:", result.stderr)  # message and hint on one line
     assert result.returncode == 1, result.stderr
     assert f"{place}: error: " in result.stderr, result.stderr
