@@ -6,7 +6,9 @@ that change data, and the loader reads files inside the template folders only (t
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
+import functools
 import posixpath
 from functools import lru_cache
 from pathlib import Path
@@ -70,10 +72,8 @@ class SiteSandbox(ImmutableSandboxedEnvironment):
     checks: their public attributes are fields and properties, none internal or mutating (the checks
     cost 10 % of a build). Everything else, and every name starting with `_`, goes through the sandbox."""
 
-    model_types: frozenset[type] = frozenset()
-
     def getattr(self, obj: Any, attribute: str) -> Any:
-        if type(obj) in self.model_types and not attribute.startswith("_"):
+        if not attribute.startswith("_") and _is_model(type(obj)):
             try:
                 return getattr(obj, attribute)
             except AttributeError:
@@ -81,15 +81,12 @@ class SiteSandbox(ImmutableSandboxedEnvironment):
         return super().getattr(obj, attribute)
 
 
-def _model_types() -> frozenset[type]:
-    """The frozen dataclasses templates read (the model, the plan, funding and payers)."""
-    import dataclasses
-
-    from . import funding_model, model, payers, plan, schema
-
-    return frozenset(v for m in (model, plan, funding_model, payers, schema) for v in vars(m).values()
-                     if isinstance(v, type) and dataclasses.is_dataclass(v) and v.__module__ == m.__name__
-                     and v.__dataclass_params__.frozen)  # type: ignore[attr-defined]
+@functools.cache
+def _is_model(kind: type) -> bool:
+    """A frozen dataclass of agendasite's own (the model, the plan, funding, payers): known by its kind,
+    so this module need not import the planning modules (that made an import cycle)."""
+    return dataclasses.is_dataclass(kind) and kind.__module__.startswith("agendasite.") \
+        and kind.__dataclass_params__.frozen  # type: ignore[attr-defined]
 
 
 def make_environment(config: Config) -> Environment:
@@ -102,7 +99,6 @@ def make_environment(config: Config) -> Environment:
     env = SiteSandbox(loader=ChoiceLoader(loaders), autoescape=True, undefined=StrictUndefined,
                       extensions=["jinja2.ext.i18n"], trim_blocks=True, lstrip_blocks=True,
                       keep_trailing_newline=True, auto_reload=False)
-    env.model_types = _model_types()
     translations = load_translations(config.language)
     env.install_gettext_translations(translations, newstyle=True)  # type: ignore[attr-defined]
     locale = config.language
