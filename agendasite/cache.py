@@ -245,60 +245,37 @@ def recorded_output(cache: Path, config_path: Path, output_override: Path | None
     return record.output if isinstance(record, FastRecord) else None
 
 
-def unchanged_since_last_build(state: Path, key: tuple) -> FastRecord | None:
-    """The previous build's record if no input, option or output changed since; else None."""
+Scan = tuple  # (the roots as text, every file's (size, mtime_ns), when the scan began): see scan()
+
+
+def unchanged_since_last_build(state: Path, key: tuple) -> tuple[FastRecord | None, Scan | None]:
+    """The previous build's record if no input, option or output changed since; else None, with the scan
+    that found the change (for the build that follows at once: it need not scan again)."""
     record = read_entry(state / f"fast{ENTRY}")
     if not isinstance(record, FastRecord) or record.key != key or record.output is None:
-        return None
+        return None, None
     if output_stamp(Path(record.output[0])) != record.output:
-        return None
-    found, started = scan_once([Path(r) for r in record.roots])
+        return None, None
+    started = time.time_ns()
+    found = scan([Path(r) for r in record.roots])
+    taken = (list(record.roots), found, started)
     if found.keys() != record.table.keys():
-        _remember_scan(record.roots, found, started)
-        return None
+        return None, taken
     racy = False
     for path, (size, mtime) in found.items():
         old = record.table[path]
         if old[0] != size:
-            _remember_scan(record.roots, found, started)
-            return None
+            return None, taken
         if old[1] != mtime or mtime >= record.scan_ns - RACY_NS:
             racy = True
     if racy:
         now = time.time_ns()
         table = hash_table(found, record.table, record.scan_ns)
         if any(table.get(p, (0, 0, b""))[2] != old[2] for p, old in record.table.items()):
-            _remember_scan(record.roots, found, started)
-            return None
+            return None, taken
         record.table, record.scan_ns = table, now
         write_entry(state / f"fast{ENTRY}", record)
-    return record
-
-
-_SCAN: list = []  # the scan of a no-change check that found changes, for the build that follows it at once
-SCAN_REUSE_NS = 1_000_000_000
-
-
-def _remember_scan(roots: list[str], found: dict[str, tuple[int, int]], started_ns: int) -> None:
-    _SCAN[:] = [(list(roots), found, started_ns, time.monotonic_ns())]
-
-
-def forget_scan() -> None:
-    """Drop a remembered scan (a build ends: the next one must look at the files again)."""
-    _SCAN.clear()
-
-
-def scan_once(roots: list[Path]) -> tuple[dict[str, tuple[int, int]], int]:
-    """The files under the roots and when the scan began: the no-change check's scan if it just found
-    changes under the same roots (used once, within a second), else a new scan. A file changed since
-    then has a newer time than the scan's start, so the next build hashes it again (see hash_table)."""
-    remembered, _SCAN[:] = _SCAN[:], []
-    if remembered:
-        names, found, started_ns, taken = remembered[0]
-        if names == [str(r) for r in roots] and time.monotonic_ns() - taken < SCAN_REUSE_NS:
-            return found, started_ns
-    started_ns = time.time_ns()
-    return scan(roots), started_ns
+    return record, None
 
 
 def options_key(output_override: Path | None, strict: bool) -> tuple:
@@ -307,17 +284,18 @@ def options_key(output_override: Path | None, strict: bool) -> tuple:
 
 
 def unchanged_summary(config_path: Path, output_override: Path | None, strict: bool,
-                      cache_dir: Path | None, environ: dict[str, str]) -> dict | None:
+                      cache_dir: Path | None, environ: dict[str, str]) -> tuple[dict | None, Scan | None]:
     """The last build's result fields when nothing changed since: counts, output_dir (a Path) and its
-    diagnostics (Diagnostic objects); cheap (no Jinja, markdown-it or Babel)."""
+    diagnostics (Diagnostic objects); cheap (no Jinja, markdown-it or Babel). Else None, and the scan of
+    the inputs if one was taken (given to the build as BuildOptions.scan)."""
     from .diagnostics import Diagnostic
 
     cache = resolve_cache_dir(config_path, cache_dir, environ)
     key = fast_key(config_path, options_key(output_override, strict), environ)
-    record = unchanged_since_last_build(state_dir(cache, config_path, output_override), key)
+    record, taken = unchanged_since_last_build(state_dir(cache, config_path, output_override), key)
     if record is None:
-        return None
+        return None, taken
     fields = dict(record.summary)
     fields["output_dir"] = Path(fields["output_dir"])
     fields["diagnostics"] = [Diagnostic(*d) for d in fields["diagnostics"]]
-    return fields
+    return fields, None

@@ -26,7 +26,7 @@ from typing import Any, Callable
 
 import msgspec
 
-MAGIC = b"agendasite-cache\x02"  # the format's version: entries of another format (old pickles) are misses
+MAGIC = b"agendasite-cache\x03"  # the format's version: entries of another format (old pickles) are misses
 _HEADER = struct.Struct("<II")  # payload length, CRC-32 of the payload
 # The dataclasses a cache entry may hold ("module:Class" in agendasite), written as their place in this list.
 ALLOWED = (
@@ -35,7 +35,8 @@ ALLOWED = (
     "funding_model:FundingAnnex", "funding_model:Column", "funding_model:FundingRow", "funding_model:Figure",
     "funding_model:Difference", "funding_model:SplitPart", "funding_model:Payment", "funding_model:DataUse",
     "funding_model:Summary", "payers:PayerEntry", "parallel:MeetingState", "parallel:SiteSummary",
-    "siteparts:PartsIndex", "sitewide:SiteMemo", "incremental:BuildState",
+    "siteparts:PartsIndex", "sitewide:SiteMemo", "incremental:BuildState", "headings:MeetingHeading",
+    "headings:ItemHeading", "headings:AnnexHeading",
 )
 TUPLE, FROZENSET, SET, DICT, DECIMAL, DATE, TIME, DATETIME, REF = range(1, 10)
 OBJECTS = 32  # the extension code of ALLOWED[i] is OBJECTS + i (a new class goes at the end, with a new MAGIC)

@@ -39,16 +39,17 @@ def make_parser() -> argparse.ArgumentParser:
     return parser
 
 
-def _unchanged(args: argparse.Namespace) -> SimpleNamespace | None:
-    """The last build's result when nothing changed: answered before Jinja, markdown-it and Babel load."""
+def _unchanged(args: argparse.Namespace) -> tuple[SimpleNamespace | None, tuple | None]:
+    """The last build's result when nothing changed: answered before Jinja, markdown-it and Babel load;
+    else the scan of the inputs the check took, for the build."""
     started = time.perf_counter()
     if args.check or args.no_cache:
-        return None
-    summary = unchanged_summary(args.config, args.out, args.strict, args.cache_dir, dict(os.environ))
+        return None, None
+    summary, scanned = unchanged_summary(args.config, args.out, args.strict, args.cache_dir, dict(os.environ))
     if summary is None:
-        return None
+        return None, scanned
     diagnostics = Diagnostics(summary.pop("diagnostics"))
-    return SimpleNamespace(diagnostics=diagnostics, ok=True, seconds=time.perf_counter() - started, **summary)
+    return SimpleNamespace(diagnostics=diagnostics, ok=True, seconds=time.perf_counter() - started, **summary), None
 
 
 COMMANDS = ("build", "serve", "new", "reference")
@@ -79,14 +80,14 @@ def build_main(argv: list[str]) -> int:
     """Run a build; return the process exit code (0 ok, 1 errors, 2 usage)."""
     args = make_parser().parse_args(argv)
     progress = for_stream(sys.stdout)
-    result = _unchanged(args)
+    result, scanned = _unchanged(args)
     unchanged = result is not None
     if result is None:
         from .pipeline import BuildOptions, build
 
         options = BuildOptions(config_path=args.config, output_dir=args.out, check_only=args.check,
                                strict=args.strict, incremental=not args.no_cache, cache_dir=args.cache_dir,
-                               jobs=args.jobs, progress=progress, allow_empty=args.allow_empty)
+                               jobs=args.jobs, progress=progress, allow_empty=args.allow_empty, scan=scanned)
         result = build(options)
     else:
         print("nothing changed since the last build", flush=True)

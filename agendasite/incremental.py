@@ -1,50 +1,46 @@
-"""Incremental, parallel builds: reuse what did not change, and still publish the whole site atomically.
+"""The build engine: one path for every build, memoized steps that stop a change from spreading.
 
-Dependencies, explicitly: a meeting's pages and files depend on the files in its folder, the
-content files outside meeting folders (data/), the configuration, the templates, agendasite's own
-code and the library versions. Site-level pages (front page, payer pages, 404) are made from small
-per-meeting summaries and rendered only when those or the templates changed (sitewide.py); feeds,
-calendars, open data and the sitemap from per-meeting parts, made again only when those changed
-(siteparts.py). The handbook is built again only when its inputs changed. A meeting whose inputs
-are unchanged is not parsed at all: its published files are already in the staging folder (the
-spare copy of the site, brought up to date) or hard-linked into a new one, and the staged folder is
-swapped in whole (write.py, publish.py), so readers never see a half-written site.
+Every build runs the same steps: scan the inputs; per meeting, parse, render and summarise (or keep
+what the last build made of the same inputs); the site-level pages from the meetings' summaries; the
+site-level files (feeds, calendars, open data, sitemap) from the meetings' parts; the site-wide checks;
+the finishers (search index, handbook); publish. Each step is keyed by the digests of what it reads, so
+a value that comes out the same (a summary, a part) stops a change there. A first build, a build after
+an edit, `--no-cache` (an empty cache in a temporary folder) and `--check` (the same steps, nothing
+published) differ only in what the cache already holds. What each step keeps is in `BuildState`; the
+site is swapped in whole (write.py, publish.py), so readers never see a half-written site.
 """
 
 from __future__ import annotations
 
 import os
 import shutil
-import sys
-from dataclasses import dataclass, replace
+import time
+from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import Any
 
-from .cache import (ENTRY, PACKAGE_DIR, FastRecord, StatTable, clear_damaged_folders, combine, digest, environment_key,
-                    fast_key, hash_table, options_key, output_stamp, read_entry, resolve_cache_dir, scan_once, state_dir,
-                    write_entry)
-
-from .load import DATA_DIR, load_site
-from .sitelinks import LinkCollector
-from .model import Config, Meeting
-from .outputguard import cache_problem
-from .parallel import (SUMMARIES, Job, MeetingState, fast_pickling, fewer_collections, payer_entries_of,
-                       process_all, worker_count)
-from .progress import Progress, silent
-from .render import make_environment, today_from_env
-from .sitewide import SiteMemo, full_step, lean_possible, site_step
-from .siteparts import PARTS, LeanOutputs, used_parts
+from .cache import (ENTRY, PACKAGE_DIR, FastRecord, StatTable, combine, digest, environment_key, fast_key,
+                    hash_table, options_key, output_stamp, read_entry, scan, write_entry)
 from .handbook import HANDBOOK_DIR, finish_handbook, handbook_inputs, handbook_key, keep_handbook
-from .search import INDEX_DIR
+from .load import DATA_DIR, load_site
+from .headings import MeetingHeading
+from .model import Config, Site
+from .options import BuildOptions, BuildResult
 from .outputguard import refuse_empty_site
-from .publish import set_aside
-from .templatedeps import pages_read_memo
+from .pages import render_text
+from .parallel import (SUMMARIES, Job, MeetingState, fast_pickling, load_parsed, payer_entries_of, process_all,
+                       worker_count)
+from .progress import Progress, silent
+from .publish import set_aside, step
+from .render import NeedsWhole, make_environment, today_from_env
+from .search import INDEX_DIR, index_search
+from .sitelinks import LinkCollector
+from . import siteparts
+from .siteparts import PARTS, LeanOutputs, used_parts
+from .sitewide import SiteInputs, SiteMemo, site_checks, site_step, whole_meetings
+from .templatedeps import MEETING_PAGE_TEMPLATES, pages_read_memo
 from .templatefiles import compiled_cache
 from .write import StagingDir, asset_files, keep_folder
-
-if TYPE_CHECKING:
-    from .outputguard import OutputGuard
-    from .pipeline import BuildOptions, BuildResult
 
 
 
@@ -56,31 +52,342 @@ class BuildState:
     output: tuple | None
     meetings: dict[str, MeetingState]
     site_outputs: dict[str, bytes]
-    site_memo: SiteMemo | None = None  # the site-level pages' inputs and ids, when made from summaries
-    parts_memo: dict[str, bytes] | None = None  # the planners' files' inputs, when made from parts (siteparts.py)
+    site_memo: SiteMemo | None = None  # the site-level pages' inputs and ids
+    parts_memo: dict[str, bytes] | None = None  # the planners' files' inputs (siteparts.py)
     handbook: bytes | None = None  # the handbook's inputs (handbook.handbook_key)
+    pages_whole: bytes | None = None  # the templates' key under which the meeting pages read whole meetings
 
 
-def cache_usable(options: BuildOptions, config: Config, diags) -> bool:
-    """Whether the cache folder may be written (checked before anything is kept in it); else an error."""
-    cache = resolve_cache_dir(options.config_path, options.cache_dir, options.environ)
-    sdir = state_dir(cache, options.config_path, options.output_dir)
-    problem = cache_problem(config, cache) or (None if clear_damaged_folders(cache, sdir) else "is a file, not a folder")
-    if problem is None:
-        return True
-    where = "--cache-dir" if options.cache_dir else ("AGENDASITE_CACHE_DIR" if options.environ.get(
-        "AGENDASITE_CACHE_DIR") else str(cache))
-    diags.error(where, None, f"the cache folder {cache} {problem}",
-                "remove or rename what is there, or choose another folder with --cache-dir (or build with "
-                "--no-cache)")
-    return False
+@dataclass(slots=True)
+class Run:
+    """What the steps of one build share."""
+
+    options: BuildOptions
+    result: BuildResult
+    config: Config
+    cache: Path  # the cache folder (a temporary one for --no-cache and --check)
+    sdir: Path  # its state folder for this configuration and output
+    progress: Progress
+    output: Path
+    table: StatTable = field(default_factory=dict)
+    scan_ns: int = 0
+    roots: list[Path] = field(default_factory=list)
+    folders: dict[str, list] = field(default_factory=dict)  # meeting folder -> its files' digests
+    parse_key: bytes = b""  # code, configuration, data files, library versions
+    render_key: bytes = b""  # and the templates
+    previous: BuildState | None = None  # the last build into this output, if its output is still there
+    states: dict[str, MeetingState] = field(default_factory=dict)
+    site_outputs: dict[str, bytes] = field(default_factory=dict)  # path -> digest, site-level pages and files
+    memo: SiteMemo | None = None
+    parts_memo: dict[str, bytes] | None = None
+    handbook: bytes | None = None
+    pages_whole: bytes | None = None
+    site_pages: int = 0
+    site_files: int = 0  # besides the built-in assets
+    links: list = field(default_factory=list)  # links written in the meetings' files, checked site-wide
+    parts_used: set[str] = field(default_factory=set)  # the parts' memo entries this build read
+    index_kept: bool = False  # the last search index was linked into the new site, not made again
 
 
-def templates_use_site(config: Config, cache: Path) -> bool:
-    """Whether a template of a page other than the front page reads `site` (then every page depends on
-    all): Jinja's own analysis of the templates, through every template they use (templatedeps.py)."""
-    folders = [Path(config.templates_dir), PACKAGE_DIR / "templates"]
-    return pages_read_memo(lambda: make_environment(config), folders, "site", cache / "template-reads")
+def run(options: BuildOptions, result: BuildResult, config: Config, gettext: Any, cache: Path,
+        sdir: Path) -> None:
+    """Build the site: every step in order; on any error the staged folder is discarded."""
+    r = Run(options, result, config, cache, sdir, options.progress or silent(), Path(config.output_dir))
+    _scan(r)
+    job, staging, finishers = _prepare(r, gettext)
+    try:
+        site = _meetings(r, job, staging)
+        if site is None:
+            return staging.discard()
+        _site_level(r, job, staging, site)
+        if r.result.diagnostics.has_errors:
+            return staging.discard()
+        if options.check_only:
+            return _checked(r, staging)
+        _finish(r, staging, site, finishers)
+        if r.result.diagnostics.has_errors:
+            return staging.discard()
+        _publish(r, staging)
+    except BaseException:
+        staging.discard()
+        raise
+    _record(r)
+
+
+def _scan(r: Run) -> None:
+    """Every input file with its digest (unchanged stats: the last build's digest), and the keys."""
+    r.progress.phase("scan")
+    config, options = r.config, r.options
+    old_fast = read_entry(r.sdir / f"fast{ENTRY}")
+    old_fast = old_fast if isinstance(old_fast, FastRecord) else None
+    content, templates = Path(config.content_dir), Path(config.templates_dir)
+    book = handbook_inputs(Path(config.handbook)) if config.handbook else []
+    r.roots = [Path(config.config_path), content, templates, PACKAGE_DIR, *book]
+    given = options.scan  # the no-change check's, taken just before (pipeline.build)
+    if given is not None and given[0] == [str(p) for p in r.roots]:
+        found, r.scan_ns = given[1], given[2]
+    else:
+        r.scan_ns, found = time.time_ns(), scan(r.roots)
+    r.table = hash_table(found, old_fast.table if old_fast else {}, old_fast.scan_ns if old_fast else 0,
+                         worker_count(options.jobs))
+    r.folders, others = _meeting_files(r.table, content)
+    r.parse_key = combine(_digest_under(r.table, PACKAGE_DIR), r.table.get(config.config_path, (0, 0, b""))[2],
+                          replace(config, output_dir=""), environment_key(), os.getcwd(), tuple(others))
+    r.render_key = combine(r.parse_key, _digest_under(r.table, templates))
+    r.progress.done(len(r.table))
+    step("scanned")
+
+
+def _prepare(r: Run, gettext: Any) -> tuple[Job, StagingDir, list]:
+    """The last build's state, the finishers that must run, the staging folder and the workers' job."""
+    old = read_entry(r.sdir / f"state{ENTRY}")
+    old = old if isinstance(old, BuildState) else None
+    r.previous = old if old and old.output is not None and old.output == output_stamp(r.output) else None
+    env = make_environment(r.config)
+    env.bytecode_cache = compiled_cache(r.cache / "compiled", r.options.environ)  # only those we wrote
+    today = today_from_env(r.options.environ)
+    finishers = [] if r.options.check_only else _finishers(r, today)
+    staging = _staging(r, bool(finishers))
+    job = Job(r.config, gettext, today, Path.cwd().resolve(), env, r.cache / "parsed", {}, staging.path,
+              r.output if r.previous else None, r.previous.meetings if r.previous else {}, r.options.strict,
+              render_text, spare=staging.has)
+    return job, staging, finishers
+
+
+def _finishers(r: Run, today) -> list:
+    """The finishers to run over the staged site: those switched on whose last output cannot be kept."""
+    config, previous = r.config, r.previous
+    finishers = [f for f in (index_search, finish_handbook) if getattr(config, FINISHER_SWITCHES[f])]
+    if finish_handbook in finishers:
+        book = handbook_inputs(Path(config.handbook))  # type: ignore[arg-type]
+        r.handbook = handbook_key(r.table, book, _digest_under(r.table, PACKAGE_DIR), config.base_url, today)
+        if previous is not None and previous.handbook == r.handbook:
+            finishers.remove(finish_handbook)  # kept: linked from the published site (_finish)
+            finishers.append(KEEP_HANDBOOK)
+    if index_search in finishers and r.options.keep_search_index and previous is not None \
+            and (r.output / INDEX_DIR).is_dir():
+        finishers.remove(index_search)  # the preview's rebuilds keep the last index (BuildOptions)
+        finishers.append(KEEP_INDEX)
+    return finishers
+
+
+KEEP_HANDBOOK, KEEP_INDEX = "keep handbook", "keep search index"  # a finisher's last output, linked again
+FINISHER_SWITCHES = {index_search: "search", finish_handbook: "handbook"}  # site_config.yml's switch of each
+
+
+def _meetings(r: Run, job: Job, staging: StagingDir) -> Site | None:
+    """Every meeting parsed (or kept), its pages and files staged; the site of headings, or None if the
+    site cannot be published (errors, or an empty site replacing a published one)."""
+    diags, options, config = r.result.diagnostics, r.options, r.config
+    reads_site = pages_read_memo(lambda: job.env, [Path(config.templates_dir), PACKAGE_DIR / "templates"],
+                                 "site", r.cache / "template-reads", MEETING_PAGE_TEMPLATES)
+
+    def load_meetings(paths: list[Path], ctx) -> list[MeetingHeading | None]:
+        names = [p.name for p in paths]
+        job.keys.update({n: combine(r.parse_key, n, tuple(r.folders.get(n, ()))) for n in names})
+        job.data = ctx.data
+        job.render = not reads_site  # else after the site of headings is known (_pages_reading_site)
+        _process(r, job, staging, names, None if reads_site else b"")
+        for name in names:
+            ctx.diags.items.extend(r.states[name].diagnostics)
+            ctx.links.links.extend(r.states[name].links)
+        return [r.states[name].heading for name in names]
+
+    fast_pickling(tuple(m for n, m in sorted(__import__("sys").modules.items()) if n.startswith("agendasite.")))
+    links = LinkCollector(Path(config.content_dir))
+    site = load_site(config, diags, job.gettext, job.today, links, load_meetings=load_meetings)
+    r.links = links.links
+    r.result.meetings = len(site.meetings)
+    r.result.items = sum(r.states[m.slug].items for m in site.meetings)
+    r.result.annexes = sum(r.states[m.slug].annexes for m in site.meetings)
+    if diags.has_errors or (options.strict and diags.count("warning")) \
+            or not refuse_empty_site(config, len(site.meetings), options.allow_empty, diags):
+        return None
+    if reads_site:
+        _pages_reading_site(r, job, staging, site)
+        if diags.has_errors:
+            return None
+    step("meetings")
+    return site
+
+
+def _process(r: Run, job: Job, staging: StagingDir, names: list[str], site_key: bytes | None) -> None:
+    """Keep the meetings whose inputs (and, `site_key`, the site their pages read) are those of the last
+    build, hard-linking their published files; parse and render the others in worker processes."""
+    progress = r.progress
+    progress.phase("reuse unchanged meetings")
+    reusable = r.previous.meetings if r.previous and r.previous.render_key == r.render_key else {}
+    todo = []
+    for name in names:
+        old = reusable.get(name)
+        if site_key is not None and old is not None and old.key == job.keys[name] and old.site == site_key \
+                and staging.link_all(r.output, old.outputs):
+            r.states[name] = old
+        else:
+            todo.append(name)
+    progress.done(len(names) - len(todo))
+    progress.phase("parse and render meetings" if job.render else "parse meetings", len(todo))
+    for name, state in zip(todo, process_all(job, todo, worker_count(r.options.jobs), progress.advance)):
+        state.site = site_key if job.render else None
+        r.states[name] = state
+    progress.done(len(todo))
+
+
+def _pages_reading_site(r: Run, job: Job, staging: StagingDir, site: Site) -> None:
+    """The meetings' pages when their templates read `site`: rendered with the site of headings (or, if
+    they read more than headings, the whole meetings), again whenever any meeting changed."""
+    names = [m.slug for m in site.meetings]
+    parsed = {name: len(r.states[name].diagnostics) for name in names}
+    whole = r.previous is not None and r.previous.pages_whole == r.render_key
+    for attempt in (False, True):
+        whole = whole or attempt
+        job.site = whole_meetings(site, lambda n: load_parsed(job, n)[0]) if whole else site
+        job.render = True
+        key = combine(site.today.isoformat(), whole, tuple((n, job.keys[n]) for n in names))
+        try:
+            _process(r, job, staging, names, key)
+        except NeedsWhole:
+            if whole:
+                raise
+            continue
+        r.pages_whole = r.render_key if whole else None
+        for name in names:  # what rendering added to the messages of parsing (a template's mistake)
+            r.result.diagnostics.items.extend(r.states[name].diagnostics[parsed[name]:])
+        return
+
+
+def _site_level(r: Run, job: Job, staging: StagingDir, site: Site) -> None:
+    """The site-level pages and files (kept when their inputs did not change), and the site-wide checks."""
+    r.progress.phase("site pages")
+    diags = r.result.diagnostics
+    kept = r.previous.site_outputs if r.previous else {}
+
+    def keep(rel: str) -> bytes | None:
+        hashed = kept.get(rel)
+        return hashed if hashed is not None and _keep(staging, r.output, rel, hashed) else None
+
+    def put(rel: str, data: bytes) -> None:
+        _put(staging, r.output, rel, data, kept, r.site_outputs)
+
+    whole: list[Site] = []
+
+    def whole_site() -> Site:
+        whole[:] = whole or [whole_meetings(site, lambda n: load_parsed(job, n)[0])]
+        return whole[0]
+
+    inputs = SiteInputs(site, r.states, r.render_key, lambda n, s: payer_entries_of(job, n, s), whole_site,
+                        lambda page, s: render_text(job.env, page, s, r.config), worker_count(r.options.jobs))
+    lean = LeanOutputs(site, r.states, job, r.parse_key, siteparts.OUTPUT_PLANNERS)
+    count, pages, r.memo = site_step(inputs, getattr(r.previous, "site_memo", None), keep, put, diags)
+    r.site_outputs.update(pages)
+    others = lean.whole_files(whole_site)  # planners that read the whole archive
+    site_checks(r.states, site, r.memo, lean.entries() + [(f.path, f.path) for f in others], r.links, diags)
+    if diags.has_errors:
+        return
+    r.site_outputs.update(lean.write([p for p, _ in r.memo.front], [p for p, _ in r.memo.rest],
+                                     getattr(r.previous, "parts_memo", None), kept, put, keep))
+    r.parts_memo = lean.keys
+    for f in others:
+        put(f.path, f.data if f.data is not None else Path(f.copy_from).read_bytes())  # type: ignore[arg-type]
+    for rel, path in asset_files():
+        put(rel, path.read_bytes())
+    r.site_pages, r.site_files, r.parts_used = count, len(lean.files) + len(others), lean.parts.used
+    r.progress.done(r.site_pages + r.site_files)
+    step("site")
+
+
+def _checked(r: Run, staging: StagingDir) -> None:
+    """--check: everything was made and checked; nothing is published."""
+    staging.discard()
+    _count(r)
+    r.result.ok = True
+
+
+def _finish(r: Run, staging: StagingDir, site: Site, finishers: list) -> None:
+    """Run the finishers over the staged site (a kept one's output linked from the published site)."""
+    r.progress.phase("finish")
+    for finisher in finishers:
+        if finisher == KEEP_HANDBOOK:
+            if not keep_handbook(staging.path, r.output):
+                finish_handbook(staging.path, site, r.result.diagnostics)
+        elif finisher == KEEP_INDEX:
+            r.index_kept = keep_folder(staging.path, r.output, INDEX_DIR)
+            if not r.index_kept:
+                index_search(staging.path, site, r.result.diagnostics)
+        else:
+            finisher(staging.path, site, r.result.diagnostics)
+    r.progress.done()
+
+
+def _publish(r: Run, staging: StagingDir) -> None:
+    """Swap the staged site in; the swapped-out one is kept as the spare copy when its files are known."""
+    r.progress.phase("publish")
+    _remove_unused(staging, r.states, r.site_outputs)
+    staging.meetings = r.result.meetings
+    if r.previous is not None:
+        staging.keep_old_as = _spare_path(r.output)
+    staging.publish()
+    r.progress.done()
+    _count(r)
+    r.result.output_dir = r.output
+    r.result.ok = True
+
+
+def _count(r: Run) -> None:
+    """The pages and files of the site (the built-in assets not counted)."""
+    r.result.pages = r.site_pages + sum(s.pages for s in r.states.values())
+    r.result.files = r.site_files + sum(s.files for s in r.states.values())
+
+
+def _record(r: Run) -> None:
+    """Keep what this build made (the state), what the no-change check needs, and the spare copy's files;
+    remove cache entries no longer used."""
+    stamp = output_stamp(r.output)
+    result, sdir = r.result, r.sdir
+    write_entry(sdir / f"state{ENTRY}", BuildState(r.render_key, stamp, r.states, r.site_outputs, r.memo,
+                                                   r.parts_memo, r.handbook, r.pages_whole))
+    step("recorded")
+    summary = {"meetings": result.meetings, "items": result.items, "annexes": result.annexes,
+               "pages": result.pages, "files": result.files, "output_dir": str(r.output),
+               "diagnostics": [tuple(getattr(d, f) for f in d.__slots__) for d in result.diagnostics.items]}
+    fkey = fast_key(r.options.config_path, options_key(r.options.output_dir, r.options.strict), r.options.environ)
+    if r.index_kept:
+        fkey = (fkey, "search index kept")  # the index may miss edits: a build that would index them differs
+    write_entry(sdir / f"fast{ENTRY}", FastRecord(fkey, [str(p) for p in r.roots], r.table, r.scan_ns, stamp,
+                                                  summary))
+    if r.previous is not None:
+        before = {p: d for s in r.previous.meetings.values() for p, d in s.outputs.items()}
+        before.update(r.previous.site_outputs)
+        write_entry(sdir / f"spare{ENTRY}", (output_stamp(_spare_path(r.output)), before))
+    _prune(r.cache / "parsed", {s.key.hex() for s in r.states.values()})
+    _prune(r.cache / SUMMARIES, {s.summary.digest.hex() for s in r.states.values() if s.summary is not None})
+    _prune(r.cache / PARTS, used_parts(r.states, r.parts_used))
+
+
+def _spare_path(output: Path) -> Path:
+    """Where the site swapped out by the last publish is kept, to be brought up to date by the next one."""
+    return output.parent / f".{output.name}.spare"
+
+
+def _staging(r: Run, finishers: bool) -> StagingDir:
+    """The staging folder: the spare copy of the site, when the cache knows its files and nothing is to run
+    over the whole staged site (a finisher), so that a small change writes only what differs from it
+    (instead of hard-linking every unchanged file into a new folder); else a new, empty folder. For
+    --check, a new folder in the (temporary) cache: nothing is written beside the output."""
+    if r.options.check_only:
+        return StagingDir(r.output, beside=r.cache)
+    record = read_entry(r.sdir / f"spare{ENTRY}")
+    (r.sdir / f"spare{ENTRY}").unlink(missing_ok=True)  # used once: whatever happens now, it is no longer true
+    spare = _spare_path(r.output)
+    usable = r.previous is not None and not finishers and isinstance(record, tuple) and len(record) == 2 \
+        and record[0] is not None and record[0] == output_stamp(spare) and isinstance(record[1], dict)
+    if not usable:
+        set_aside(spare, r.output)
+        return StagingDir(r.output)
+    staging = StagingDir(r.output, reuse=(spare, record[1]))
+    for name in (INDEX_DIR, HANDBOOK_DIR):  # a finisher's folder is linked again from the published site
+        shutil.rmtree(staging.path / name, ignore_errors=True)
+    return staging
 
 
 def _digest_under(table: StatTable, root: Path) -> bytes:
@@ -103,210 +410,6 @@ def _meeting_files(table: StatTable, content: Path) -> tuple[dict[str, list], li
         else:
             others.append((rel, hashed))
     return folders, others
-
-
-def run(options: BuildOptions, result: BuildResult, config: Config, gettext, guard: OutputGuard) -> None:
-    """Build into the output folder reusing the last build's work; same bytes as a clean build."""
-    with fewer_collections():
-        try:
-            _run(options, result, config, gettext)
-        except OSError as exc:  # a full disk, a read-only folder: its place and reason, not an internal error
-            if not guard.write_failed(exc, config):
-                raise
-
-
-def _run(options: BuildOptions, result: BuildResult, config: Config, gettext) -> None:
-    from . import pipeline
-
-    progress: Progress = options.progress or silent()
-    diags = result.diagnostics
-    config_path = Path(config.config_path)
-    cache = resolve_cache_dir(options.config_path, options.cache_dir, options.environ)
-    sdir = state_dir(cache, options.config_path, options.output_dir)
-    fkey = fast_key(options.config_path, options_key(options.output_dir, options.strict), options.environ)
-    old_fast = read_entry(sdir / f"fast{ENTRY}")
-    old_fast = old_fast if isinstance(old_fast, FastRecord) else None
-    old = read_entry(sdir / f"state{ENTRY}")
-    old = old if isinstance(old, BuildState) else None
-
-    progress.phase("scan")
-    content, templates = Path(config.content_dir), Path(config.templates_dir)
-    roots = [config_path, content, templates, PACKAGE_DIR]
-    book = handbook_inputs(Path(config.handbook)) if config.handbook else []
-    roots.extend(book)  # the handbook finisher builds from mkdocs.yml, docs/ and the files they include
-    finishers = [f for f in pipeline.FINISHERS if getattr(config, pipeline.FINISHER_SWITCHES.get(f, ""), True)]
-    found, scan_ns = scan_once(roots)
-    table = hash_table(found, old_fast.table if old_fast else {}, old_fast.scan_ns if old_fast else 0,
-                       worker_count(options.jobs))
-    folders, others = _meeting_files(table, content)
-    parse_key = combine(_digest_under(table, PACKAGE_DIR), table.get(str(config_path), (0, 0, b""))[2],
-                        replace(config, output_dir=""), environment_key(), os.getcwd(), tuple(others))
-    render_key = combine(parse_key, _digest_under(table, templates))
-    progress.done(len(table))
-
-    output = Path(config.output_dir)
-    previous = old if old and old.output is not None and old.output == output_stamp(output) else None
-    reusable = previous.meetings if previous and previous.render_key == render_key else {}
-    env = make_environment(config)
-    env.bytecode_cache = compiled_cache(cache / "compiled", options.environ)  # only those we wrote (templatefiles)
-    today = today_from_env(options.environ)
-    handbook = handbook_key(table, book, _digest_under(table, PACKAGE_DIR), config.base_url, today) \
-        if finish_handbook in finishers else None
-    keep_book = handbook is not None and previous is not None and previous.handbook == handbook
-    if keep_book:  # the last build's handbook is kept: no MkDocs, and a small change may go into the spare copy
-        finishers.remove(finish_handbook)
-    keep_index = options.keep_search_index and previous is not None and pipeline.index_search in finishers \
-        and (output / INDEX_DIR).is_dir()
-    if keep_index:  # the preview's rebuilds keep the last index: no Pagefind over the whole site
-        finishers.remove(pipeline.index_search)
-    staging = _staging(output, sdir, previous, bool(finishers))
-    states: dict[str, MeetingState] = {}
-    job = Job(config, gettext, today, Path.cwd().resolve(), env, cache / "parsed", {}, staging.path,
-              output if previous else None, previous.meetings if previous else {}, options.strict,
-              pipeline.render_text, spare=staging.has)
-    try:
-        def load_meetings(paths: list[Path], ctx) -> list[Meeting | None]:
-            names = [p.name for p in paths]
-            keys = {n: combine(parse_key, n, tuple(folders.get(n, ()))) for n in names}  # the name is the slug
-            job.keys.update(keys)
-            job.data = ctx.data
-            progress.phase("reuse unchanged meetings")
-            clean = [n for n in names if n in reusable and reusable[n].key == keys[n]]
-            todo = [n for n in names if n not in clean]
-            for name in clean:
-                if staging.link_all(output, reusable[name].outputs):
-                    states[name] = reusable[name]
-                else:
-                    todo.append(name)
-            progress.done(len(names) - len(todo))
-            progress.phase("parse and render meetings", len(todo))
-            for name, state in zip(todo, process_all(job, todo, worker_count(options.jobs), progress.advance)):
-                states[name] = state
-            progress.done(len(todo))
-            for name in names:
-                ctx.diags.items.extend(states[name].diagnostics)
-                ctx.links.links.extend(states[name].links)
-            return [states[name].light for name in names]
-
-        fast_pickling(tuple(m for n, m in sorted(sys.modules.items()) if n.startswith("agendasite.")))
-        links = LinkCollector(content)
-        site = load_site(config, diags, gettext, today, links, load_meetings=load_meetings)
-        result.meetings = len(site.meetings)
-        result.items = sum(states[m.slug].items for m in site.meetings)
-        result.annexes = sum(states[m.slug].annexes for m in site.meetings)
-        if diags.has_errors or (options.strict and diags.count("warning")) \
-                or not refuse_empty_site(config, len(site.meetings), options.allow_empty, diags):
-            staging.discard()
-            return
-        progress.phase("site pages")
-        site_outputs: dict[str, bytes] = {}
-        kept_site = previous.site_outputs if previous else {}
-        memo = lean = None
-        if lean_possible(config, pipeline.OUTPUT_PLANNERS, states, site):
-            site = replace(site, item_count=result.items)
-            result.site = site  # light meetings: the parsed archive is not loaded back (sitewide.py)
-            files = []
-            lean = LeanOutputs(site, states, job, parse_key, pipeline.OUTPUT_PLANNERS)  # base_url's files
-
-            def keep(rel: str) -> bool:
-                return _keep(staging, output, rel, kept_site.get(rel))
-
-            def entries_of(name: str, summary) -> list:
-                return payer_entries_of(job, name, summary)
-
-            def render(page) -> str:
-                return pipeline.render_text(env, page, site, config)
-
-            def put(rel: str, data: bytes) -> None:
-                _put(staging, output, rel, data, kept_site, {})
-
-            count, site_outputs, memo = site_step(site, states, render_key, getattr(previous, "site_memo", None),
-                                                  kept_site, entries_of, render, put, keep, links.links, diags,
-                                                  lean.entries(), worker_count(options.jobs))
-            if not diags.has_errors:
-                site_outputs.update(lean.write([p for p, _ in memo.front], [p for p, _ in memo.rest],
-                                               getattr(previous, "parts_memo", None), kept_site, put, keep))
-        else:
-            def put_full(rel: str, data: bytes) -> None:
-                _put(staging, output, rel, data, kept_site, site_outputs)
-
-            full, count, files = full_step(site, job, env, put_full, states, links.links, diags)
-            result.site = full
-        if diags.has_errors:
-            staging.discard()
-            return
-        for f in files:
-            data = f.data if f.data is not None else Path(f.copy_from).read_bytes() if f.copy_from else None
-            if data is not None:
-                _put(staging, output, f.path, data, kept_site, site_outputs)
-        for rel, path in asset_files():
-            _put(staging, output, rel, path.read_bytes(), kept_site, site_outputs)
-        planned = len(lean.files) if lean else len(files)
-        progress.done(count + planned)
-        progress.phase("finish")
-        if keep_book and not keep_handbook(staging.path, output):
-            finishers.append(finish_handbook)
-        if keep_index and not keep_folder(staging.path, output, INDEX_DIR):
-            finishers.append(pipeline.index_search)
-        for finisher in finishers:
-            finisher(staging.path, result.site, diags)
-        if diags.has_errors:
-            staging.discard()
-            return
-        progress.done()
-        progress.phase("publish")
-        _remove_unused(staging, states, site_outputs)
-        staging.meetings = result.meetings
-        if previous is not None:  # the files of the site swapped out are known: keep it as the spare copy
-            staging.keep_old_as = _spare_path(output)
-        staging.publish()
-        progress.done()
-    except BaseException:
-        staging.discard()
-        raise
-    result.pages = count + sum(s.pages for s in states.values())
-    result.files = planned + sum(s.files for s in states.values())
-    result.output_dir = output
-    result.ok = True
-    stamp = output_stamp(output)
-    write_entry(sdir / f"state{ENTRY}", BuildState(render_key, stamp, states, site_outputs, memo,
-                                                   lean.keys if lean else None, handbook))
-    summary = {"meetings": result.meetings, "items": result.items, "annexes": result.annexes,
-               "pages": result.pages, "files": result.files, "output_dir": str(output),
-               "diagnostics": [tuple(getattr(d, f) for f in d.__slots__) for d in diags.items]}
-    if keep_index and pipeline.index_search not in finishers:  # the index may miss edits: a build that
-        fkey = (fkey, "search index kept")  # would index them is no no-change build (its key differs)
-    write_entry(sdir / f"fast{ENTRY}", FastRecord(fkey, [str(r) for r in roots], table, scan_ns, stamp, summary))
-    if previous is not None:
-        before = {p: d for s in previous.meetings.values() for p, d in s.outputs.items()}
-        before.update(previous.site_outputs)
-        write_entry(sdir / f"spare{ENTRY}", (output_stamp(_spare_path(output)), before))
-    _prune(cache / "parsed", {s.key.hex() for s in states.values()})
-    _prune(cache / SUMMARIES, {s.summary.digest.hex() for s in states.values() if getattr(s, "summary", None)})
-    _prune(cache / PARTS, used_parts(states, lean.parts.used if lean else set()))
-
-
-def _spare_path(output: Path) -> Path:
-    """Where the site swapped out by the last publish is kept, to be brought up to date by the next one."""
-    return output.parent / f".{output.name}.spare"
-
-
-def _staging(output: Path, sdir: Path, previous: BuildState | None, finishers: bool) -> StagingDir:
-    """The staging folder: the spare copy of the site, when the cache knows its files and nothing is to run
-    over the whole staged site (a finisher), so that a small change writes only what differs from it
-    (instead of hard-linking every unchanged file into a new folder); else a new, empty folder."""
-    record = read_entry(sdir / f"spare{ENTRY}")
-    (sdir / f"spare{ENTRY}").unlink(missing_ok=True)  # used once: whatever happens now, it is no longer true
-    spare = _spare_path(output)
-    usable = previous is not None and not finishers and isinstance(record, tuple) and len(record) == 2 \
-        and record[0] is not None and record[0] == output_stamp(spare) and isinstance(record[1], dict)
-    if not usable:
-        set_aside(spare, output)
-        return StagingDir(output)
-    staging = StagingDir(output, reuse=(spare, record[1]))
-    for name in (INDEX_DIR, HANDBOOK_DIR):  # a finisher's folder is linked again from the published site
-        shutil.rmtree(staging.path / name, ignore_errors=True)
-    return staging
 
 
 def _remove_unused(staging: StagingDir, states: dict[str, MeetingState], site_outputs: dict[str, bytes]) -> None:

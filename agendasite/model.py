@@ -131,7 +131,6 @@ class Meeting:
     preamble_html: str
     sections: tuple[Section, ...]
     source: str
-    decided: bool | None = None  # kept by a light copy without sections (parallel.light): has_decisions
 
     @property
     def items(self) -> tuple[Item, ...]:
@@ -143,8 +142,6 @@ class Meeting:
 
     @property
     def has_decisions(self) -> bool:
-        if self.decided is not None:
-            return self.decided
         return any(item.decision_html for item in self.items)
 
 
@@ -156,4 +153,3 @@ class Site:
     meetings: tuple[Meeting, ...]
     today: dt.date
     data: dict = field(default_factory=dict)
-    item_count: int | None = None  # published items, when the meetings are light (without their sections)

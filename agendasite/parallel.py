@@ -20,16 +20,18 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, Iterator
 
-from jinja2 import Environment, TemplateError
+from jinja2 import Environment
 
 from .cache import ENTRY, digest, read_entry, write_entry
 from .diagnostics import Diagnostic, Diagnostics
 from .load import load_meeting
 from .loadcontext import LoadContext
 from .markdown import make_parser
-from .model import Annex, Config, Item, Meeting, Site
+from .headings import AnnexHeading, ItemHeading, MeetingHeading, annex_heading, item_heading, meeting_heading
+from .model import Config, Meeting, Site
 from .payers import PayerEntry, payer_entries
-from .outputs import file_entries, page_entries, report_template_error, source_of
+from .outputs import file_entries, page_entries
+from .pages import render_reporting
 from .plan import plan_site
 from .sitelinks import LinkCollector, SiteLink, anchors_of, resolve_file_links
 from .siteparts import meeting_parts
@@ -41,7 +43,7 @@ class MeetingState:
     """What one meeting contributed to the last build, enough to reuse it without parsing it."""
 
     key: bytes
-    light: Meeting | None  # the meeting without its sections (what the front page needs), None if unusable
+    heading: MeetingHeading | None  # what the site-level pages read of it (headings.py), None if unusable
     diagnostics: list[Diagnostic]
     outputs: dict[str, bytes] = field(default_factory=dict)  # output path -> digest of its bytes
     links: list[SiteLink] = field(default_factory=list)  # links written in its files, checked site-wide
@@ -51,13 +53,14 @@ class MeetingState:
     items: int = 0
     annexes: int = 0
     summary: SiteSummary | None = None  # what site-level pages and checks read of it (None: not published)
+    site: bytes | None = None  # the key of the site its pages read (b"": none; incremental._pages_reading_site)
 
 
 @dataclass(slots=True)
 class SiteSummary:
     """A published meeting's part in the site-level pages and checks, small enough to keep for every meeting."""
 
-    digest: bytes  # of the light meeting and its payer entries: the site-level pages' input from this meeting
+    digest: bytes  # of its heading and payer entries: the site-level pages' input from this meeting
     pages: list[tuple[str, str]]  # (output path, source) of its pages, for the unique-address check
     files: list[tuple[str, str]]  # the same for its files
     parts: object | None = None  # with base_url: its parts of the feeds, calendars, open data (siteparts.py)
@@ -79,6 +82,8 @@ class Job:
     previous: dict[str, MeetingState]
     strict: bool
     render_page: Callable[[Environment, object, Site, Config], str]
+    site: Site | None = None  # the site the meeting pages read, when their templates read `site` (incremental.py)
+    render: bool = True  # False: parse and summarise only (the site the pages read is not known yet)
     data: dict = field(default_factory=dict)  # content/data tables (LoadContext.data), read once by load_site
     folders: set[str] = field(default_factory=set)  # folders this process made in staging (write.make_parent)
     spare: dict[str, bytes] = field(default_factory=dict)  # files staging holds already (incremental.py's spare)
@@ -109,29 +114,18 @@ def fast_pickling(modules: tuple) -> None:
                 copyreg.pickle(value, _constructor_reducer(value))
 
 
-def light(meeting: Meeting) -> Meeting:
-    """The meeting without items, preamble and notes: small to keep, enough for site-level pages."""
-    return dataclasses.replace(meeting, sections=(), preamble_html="", notes=(), decided=meeting.has_decisions)
-
-
-def summarize(meeting: Meeting, short: Meeting | None, pages: list,
+def summarize(meeting: Meeting, heading: MeetingHeading, pages: list,
               files: list) -> tuple[SiteSummary, list[PayerEntry]]:
-    """The meeting's summary, and its payer entries pointing to light copies (the payer pages read the
+    """The meeting's summary, and its payer entries pointing to headings (the payer pages read the
     meeting's and item's headings and addresses, the annex's address, and the payment)."""
-    assert short is not None
     entries = []
-    items: dict[int, Item] = {}
-    annexes: dict[int, Annex] = {}
+    items: dict[int, ItemHeading] = {}
+    annexes: dict[int, AnnexHeading] = {}
     for entry in payer_entries(meeting):
-        item = items.get(id(entry.item))
-        if item is None:
-            item = items[id(entry.item)] = dataclasses.replace(
-                entry.item, annexes=(), subsections=(), recommendation_html=None, decision_html=None, tables=())
-        annex = annexes.get(id(entry.annex))
-        if annex is None:
-            annex = annexes[id(entry.annex)] = dataclasses.replace(entry.annex, html=None, tables=())
-        entries.append(dataclasses.replace(entry, meeting=short, item=item, annex=annex))
-    key = digest(pickle.dumps((short, entries), protocol=pickle.HIGHEST_PROTOCOL))
+        item = items.get(id(entry.item)) or items.setdefault(id(entry.item), item_heading(entry.item))
+        annex = annexes.get(id(entry.annex)) or annexes.setdefault(id(entry.annex), annex_heading(entry.annex))
+        entries.append(dataclasses.replace(entry, meeting=heading, item=item, annex=annex))
+    key = digest(pickle.dumps((heading, entries), protocol=pickle.HIGHEST_PROTOCOL))
     return SiteSummary(key, page_entries(pages), file_entries(files)), entries
 
 
@@ -149,7 +143,7 @@ def payer_entries_of(job: Job, name: str, summary: SiteSummary) -> list[PayerEnt
         return cached
     meeting = load_parsed(job, name)[0]
     assert meeting is not None, name
-    entries = summarize(meeting, light(meeting), [], [])[1]
+    entries = summarize(meeting, meeting_heading(meeting), [], [])[1]
     keep_payer_entries(job, summary, entries)
     return entries
 
@@ -179,7 +173,8 @@ def load_parsed(job: Job, name: str) -> tuple[Meeting | None, list[Diagnostic], 
 def process_meeting(job: Job, name: str) -> MeetingState:
     """Parse one meeting and, if it is publishable, render and write its pages and files."""
     meeting, diagnostics, links = load_parsed(job, name)
-    state = MeetingState(job.keys[name], light(meeting) if meeting else None, list(diagnostics), links=links)
+    state = MeetingState(job.keys[name], meeting_heading(meeting) if meeting else None, list(diagnostics),
+                         links=links)
     if meeting is None or not meeting.public:
         return state
     state.items = len(meeting.items)
@@ -187,40 +182,41 @@ def process_meeting(job: Job, name: str) -> MeetingState:
     blocked = any(d.severity == "error" or (job.strict and d.severity == "warning") for d in diagnostics)
     if job.staging is None or blocked:
         return state
-    site = Site(job.config, (meeting,), job.today)
-    pages, files = plan_site(site)
-    state.summary, entries = summarize(meeting, state.light, [p for p in pages if p.url.startswith(meeting.url)],
-                                       [f for f in files if f.path.startswith(meeting.url)])
+    pages, files = plan_site(Site(job.config, (meeting,), job.today))
+    pages = [p for p in pages if p.url.startswith(meeting.url)]
+    files = [f for f in files if f.path.startswith(meeting.url)]
+    state.summary, entries = summarize(meeting, state.heading, pages, files)  # type: ignore[arg-type]
     keep_payer_entries(job, state.summary, entries)
-    previous = job.previous.get(name)
+    parts = meeting_parts(job, meeting, state.summary)  # its own open-data files (siteparts.py)
+    if job.render:
+        _write_meeting(job, state, meeting, pages, files, parts)
+    return state
+
+
+def _write_meeting(job: Job, state: MeetingState, meeting: Meeting, pages: list, files: list,
+                   parts: list) -> None:
+    """Render the meeting's pages (with the site they read) and write them and its files into staging."""
+    previous = job.previous.get(meeting.slug)
     old = previous.outputs if previous and job.previous_output else {}
+    site = job.site or Site(job.config, (meeting,), job.today)
+    problems = Diagnostics()
     for page in pages:
-        if page.url.startswith(meeting.url):
-            try:
-                text = job.render_page(job.env, page, site, job.config)
-            except TemplateError as exc:  # a site template with a mistake: its file and line
-                problems = Diagnostics()
-                report_template_error(exc, page, problems)
-                state.diagnostics.extend(problems.items)
-                continue
-            except Exception as exc:  # name the editor's file the page comes from
-                exc.agendasite_path = source_of(page) or f"{page.template} (rendering {page.path})"  # type: ignore
-                raise
+        text = render_reporting(lambda p: job.render_page(job.env, p, site, job.config), page, problems)
+        if text is not None:
             state.anchors[page.path] = anchors_of(text)
             _put(job, state, page.path, text.encode("utf-8"), old)
             state.pages += 1
+    state.diagnostics.extend(problems.items)
     for plan in files:
-        if plan.path.startswith(meeting.url):
-            data = resolve_file_links(plan.data, job.config.base_url) if plan.data else plan.data
-            if data is None and plan.copy_from is not None:
-                data = Path(plan.copy_from).read_bytes()
-            if data is not None:
-                _put(job, state, plan.path, data, old)
-                state.files += 1
-    for plan in meeting_parts(job, meeting, state.summary):  # its own open-data files (siteparts.py)
+        data = resolve_file_links(plan.data, job.config.base_url) if plan.data else plan.data
+        if data is None and plan.copy_from is not None:
+            data = Path(plan.copy_from).read_bytes()
+        if data is not None:
+            _put(job, state, plan.path, data, old)
+            state.files += 1
+    for plan in parts:  # its own open-data files, links resolved already
         _put(job, state, plan.path, plan.data, old)
         state.files += 1
-    return state
 
 
 def _put(job: Job, state: MeetingState, rel: str, data: bytes, old: dict[str, bytes]) -> None:

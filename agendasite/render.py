@@ -74,11 +74,29 @@ class SiteSandbox(ImmutableSandboxedEnvironment):
 
     def getattr(self, obj: Any, attribute: str) -> Any:
         if not attribute.startswith("_") and _is_model(type(obj)):
+            if attribute in _held_back(type(obj)):
+                raise NeedsWhole(f"{type(obj).__name__}.{attribute}")
             try:
                 return getattr(obj, attribute)
             except AttributeError:
                 pass
         return super().getattr(obj, attribute)
+
+    def getitem(self, obj: Any, argument: Any) -> Any:
+        if isinstance(argument, str) and argument in _held_back(type(obj)):  # `m["items"]`, map(attribute=)
+            raise NeedsWhole(f"{type(obj).__name__}.{argument}")
+        return super().getitem(obj, argument)
+
+
+class NeedsWhole(Exception):
+    """A template read what a heading holds back (headings.py): the page is rendered again from the whole
+    meetings. Not a TemplateError: never reported as the template's mistake."""
+
+
+@functools.cache
+def _held_back(kind: type) -> frozenset[str]:
+    """The names a heading class holds back (none for any other class)."""
+    return getattr(kind, "HELD_BACK", frozenset()) if _is_model(kind) else frozenset()
 
 
 @functools.cache

@@ -43,7 +43,7 @@ def index_search(staging: Path, site: Site, diags: Diagnostics) -> None:
         diags.error(where, None, f"the search indexer (Pagefind) failed: {str(detail).strip()[-500:]}",
                     "run the build again; if it keeps failing, set 'search: false' and report the problem")
         return
-    items = site.item_count if site.item_count is not None else sum(len(m.items) for m in site.meetings)
+    items = sum(m.item_count for m in site.meetings)  # headings (headings.py): the finishers' site
     if pages == 0 and items:
         diags.error(where, None, "the search indexer found no page to index",
                     "the templates must mark the searchable part of a page with data-pagefind-body")

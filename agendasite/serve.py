@@ -198,9 +198,9 @@ def rebuild(options: BuildOptions, state: PreviewState, verbose: bool = False) -
 def watched_paths(config_path: Path, result: BuildResult) -> list[Path]:
     """content/, templates/ and the configuration (folders from the config when it could be read)."""
     root = config_path.resolve().parent
-    site = result.site
-    content = Path(site.config.content_dir) if site else root / "content"
-    templates = Path(site.config.templates_dir) if site else root / "templates"
+    config = result.config
+    content = Path(config.content_dir) if config else root / "content"
+    templates = Path(config.templates_dir) if config else root / "templates"
     return [config_path.resolve(), content, templates]
 
 

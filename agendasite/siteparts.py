@@ -14,7 +14,7 @@ meeting.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Callable
 
@@ -46,6 +46,9 @@ LEAN_PLANNERS: dict[Callable, Callable[[Site, Parts, SitePages], list[SiteFile]]
     plan_open_data: lambda site, parts, pages: open_data_files(site, parts),
     plan_sitemap: sitemap_files,
 }
+# The site-level files besides the pages, in order: the built-in planners, made from the parts; another
+# planner (Site -> list[FilePlan]) may be added here, and is given the whole archive on every build.
+OUTPUT_PLANNERS: tuple[Callable[[Site], list[FilePlan]], ...] = tuple(LEAN_PLANNERS)
 
 
 @dataclass(frozen=True, slots=True)
@@ -135,8 +138,18 @@ class LeanOutputs:
         self.base = base
         self.parts = CachedParts(job, states, base)
         self.pages: tuple[list[str], list[str]] = ([], [])  # URLs of the site-level pages (front, rest)
-        self.files = [f for planner in planners for f in LEAN_PLANNERS[planner](site, self.parts, lambda: self.pages)]
+        self.files = [f for planner in planners if planner in LEAN_PLANNERS
+                      for f in LEAN_PLANNERS[planner](site, self.parts, lambda: self.pages)]
+        self.others = [planner for planner in planners if planner not in LEAN_PLANNERS]
         self.keys: dict[str, bytes] = {}
+
+    def whole_files(self, whole_site: Callable[[], Site]) -> list[FilePlan]:
+        """The files of the planners that have no parts: made from the whole archive on every build."""
+        if not self.others:
+            return []
+        site = whole_site()
+        files = [f for planner in self.others for f in planner(site)]
+        return [replace(f, data=resolve_file_links(f.data, site.config.base_url)) if f.data else f for f in files]
 
     def entries(self) -> list[tuple[str, str]]:
         """Their paths, for the unique-address and link checks."""
@@ -168,15 +181,6 @@ def used_parts(states: dict[str, MeetingState], memo: set[str]) -> set[str]:
         if index is not None:
             used.update(d.hex() for d in index.digests.values())
     return used
-
-
-def lean_parts_possible(planners: tuple, states: dict[str, MeetingState], site: Site) -> bool:
-    """Whether the planners' files can be made from the meetings' parts: built-in planners only, and every
-    meeting's parts kept (with base_url)."""
-    if any(p not in LEAN_PLANNERS for p in planners):
-        return False
-    return site.config.base_url is None or all(getattr(states[m.slug].summary, "parts", None) is not None
-                                               for m in site.meetings)
 
 
 def _url(path: str) -> str:

@@ -1,7 +1,8 @@
 """What the page templates read, from Jinja's own analysis of every template they use.
 
-An incremental build renders a meeting's pages without the rest of the archive; that gives the same
-bytes as a clean build only while no template those pages use reads `site`. The answer comes from the
+A meeting's worker renders its pages without the rest of the archive, which is right only while no
+template those pages use reads `site`; when one does, the engine renders them once every meeting is
+known, with the site (incremental._pages_reading_site). The answer comes from the
 templates' syntax trees (`jinja2.meta`), followed through every extends, include, import and from-import
 whatever the included file is called, so a `count.txt` included by `item.html` counts like any other.
 Parsing the templates costs tens of milliseconds, so the answer is kept in the cache folder under the
@@ -16,13 +17,12 @@ from pathlib import Path
 
 from jinja2 import Environment, TemplateError, meta
 
-# The templates of pages rendered from the whole site (plan.py, payers.py). The front page is left out:
-# it is made from the meetings' summaries in every build (sitewide.py).
-PAGE_TEMPLATES = ("meeting.html", "item.html", "annex_index.html", "annex_page.html", "funding_page.html",
-                  "search.html", "404.html", "payers_index.html", "payer_page.html")
+# The templates of a meeting's own pages (plan.py), rendered by the meeting's worker: if one reads `site`,
+# those pages depend on every meeting (incremental._pages_reading_site).
+MEETING_PAGE_TEMPLATES = ("meeting.html", "item.html", "annex_index.html", "annex_page.html", "funding_page.html")
 
 
-def pages_read(env: Environment, variable: str, roots: tuple[str, ...] = PAGE_TEMPLATES) -> bool:
+def pages_read(env: Environment, variable: str, roots: tuple[str, ...] = MEETING_PAGE_TEMPLATES) -> bool:
     """Whether a template used by the pages of `roots` reads the context variable `variable`. A
     reference Jinja cannot name ahead (`{% include name %}`) or a template that does not parse counts
     as reading it: the build then takes the path that is right whatever the templates read."""
@@ -52,9 +52,9 @@ def pages_read(env: Environment, variable: str, roots: tuple[str, ...] = PAGE_TE
     return False
 
 
-def folders_digest(folders: list[Path], variable: str) -> str:
+def folders_digest(folders: list[Path], variable: str, roots: tuple[str, ...] = MEETING_PAGE_TEMPLATES) -> str:
     """The digest of every file in the template folders (names and bytes; links out of them left out)."""
-    h = hashlib.blake2b(variable.encode("utf-8") + b"\x00" + repr(PAGE_TEMPLATES).encode("utf-8"), digest_size=16)
+    h = hashlib.blake2b(variable.encode("utf-8") + b"\x00" + repr(roots).encode("utf-8"), digest_size=16)
     for folder in folders:
         real = os.path.realpath(folder)
         for path in sorted(folder.rglob("*")) if folder.is_dir() else []:
@@ -65,17 +65,18 @@ def folders_digest(folders: list[Path], variable: str) -> str:
     return h.hexdigest()
 
 
-def pages_read_memo(make_env, folders: list[Path], variable: str, store: Path) -> bool:
+def pages_read_memo(make_env, folders: list[Path], variable: str, store: Path,
+                    roots: tuple[str, ...] = MEETING_PAGE_TEMPLATES) -> bool:
     """`pages_read`, answered from `store` when the template folders hold the same files as when it was
     last worked out; `make_env` makes the environment only when it has to be worked out again."""
-    path = store / f"{folders_digest(folders, variable)}.txt"
+    path = store / f"{folders_digest(folders, variable, roots)}.txt"
     try:
         kept = path.read_bytes()
     except OSError:
         kept = b""
     if kept in (b"0", b"1"):
         return kept == b"1"
-    answer = pages_read(make_env(), variable)
+    answer = pages_read(make_env(), variable, roots)
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")

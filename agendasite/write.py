@@ -114,11 +114,14 @@ class StagingDir:
     written. Its files may be hard links to published ones, so nothing is ever written through a file
     (write_new, link_new unlink first)."""
 
-    def __init__(self, output: Path, reuse: tuple[Path, dict[str, bytes]] | None = None) -> None:
+    def __init__(self, output: Path, reuse: tuple[Path, dict[str, bytes]] | None = None,
+                 beside: Path | None = None) -> None:
         self.output = output
-        output.parent.mkdir(parents=True, exist_ok=True)
-        remove_stale(output, MARKER)
-        self.path = Path(tempfile.mkdtemp(prefix=f".{output.name}.building-{os.getpid()}-", dir=output.parent))
+        if beside is None:  # `beside`: a folder elsewhere, for a site that is never published (--check)
+            output.parent.mkdir(parents=True, exist_ok=True)
+            remove_stale(output, MARKER)
+        self.path = Path(tempfile.mkdtemp(prefix=f".{output.name}.building-{os.getpid()}-",
+                                          dir=beside or output.parent))
         self.folders: set[str] = set()  # folders made in it so far (see make_parent)
         self.meetings: int | None = None  # how many the site holds (written into the marker)
         self.has: dict[str, bytes] = {}  # files it holds already, with their digests

@@ -1,0 +1,122 @@
+"""One engine: a clean build (`--no-cache`, `--check`) is the incremental build with an empty cache, and what
+a page reads comes from its templates, also when they read the whole site."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from agendasite import incremental
+from agendasite.pipeline import BuildOptions, build
+
+from .test_incremental import ENV, _add_meeting, _assert_same_as_clean, _build, _edit_item_text, _item, _tree, corpus  # noqa: F401
+
+COUNT_TXT = "{{ site.meetings|length }} møder"
+
+
+def _templates(config: Path, files: dict[str, str]) -> None:
+    folder = config.parent / "templates"
+    for name, text in files.items():
+        (folder / name).write_text(text, encoding="utf-8")
+
+
+def test_an_included_template_reading_the_site_gives_the_same_bytes_both_ways(corpus: Path, tmp_path: Path) -> None:
+    """The issue's case: item.html includes count.txt, which reads `site`; a default build printed "1
+    meetings" while --no-cache printed the real count."""
+    _templates(corpus, {"item.html": '{% extends "!default/item.html" %}\n{% block footer %}<p>'
+                                     '{% include "count.txt" %}</p>{% endblock %}\n', "count.txt": COUNT_TXT})
+    out = tmp_path / "out"
+    _build(corpus, out)
+    page = next((out / _item(corpus, "3.2").parent.name).glob("3-2-*/index.html"))
+    assert "<p>4 møder</p>" in page.read_text(encoding="utf-8")
+    _assert_same_as_clean(corpus, out, tmp_path)
+    _add_meeting(corpus)  # every item page now says 5
+    _build(corpus, out)
+    assert "<p>5 møder</p>" in page.read_text(encoding="utf-8")
+    _assert_same_as_clean(corpus, out, tmp_path)
+    _edit_item_text(corpus)
+    _build(corpus, out)
+    _assert_same_as_clean(corpus, out, tmp_path)
+
+
+def test_item_pages_reading_other_meetings_items_get_the_whole_meetings(corpus: Path, tmp_path: Path) -> None:
+    """A template reading more of another meeting than its heading (its items) is given the whole meetings."""
+    _templates(corpus, {"item.html": '{% extends "!default/item.html" %}\n{% block footer %}<p>'
+                                     '{{ site.meetings|map(attribute="items")|map("length")|sum }} punkter i alt'
+                                     '</p>{% endblock %}\n'})
+    out = tmp_path / "out"
+    _build(corpus, out)
+    page = next((out / _item(corpus, "3.2").parent.name).glob("3-2-*/index.html"))
+    assert "<p>60 punkter i alt</p>" in page.read_text(encoding="utf-8")
+    _assert_same_as_clean(corpus, out, tmp_path)
+    _add_meeting(corpus)
+    _build(corpus, out)
+    assert "<p>61 punkter i alt</p>" in page.read_text(encoding="utf-8")
+    _assert_same_as_clean(corpus, out, tmp_path)
+
+
+def test_a_front_page_listing_every_item_reads_the_whole_meetings(corpus: Path, tmp_path: Path) -> None:
+    """The site's own index.html reads each meeting's items (more than the headings the front page is
+    usually made from): it gets them, and a new item title shows on the next build."""
+    _templates(corpus, {"index.html": '{% extends "!default/index.html" %}\n{% block main %}{{ super() }}<ul>'
+                                      '{% for m in site.meetings %}{% for i in m.items %}<li>{{ i.title }}</li>'
+                                      '{% endfor %}{% endfor %}</ul>{% endblock %}\n'})
+    out = tmp_path / "out"
+    _build(corpus, out)
+    _assert_same_as_clean(corpus, out, tmp_path)
+    path = _item(corpus, "3.2")
+    path.write_text("\n".join("title: En helt ny titel" if line.startswith("title:") else line
+                              for line in path.read_text(encoding="utf-8").splitlines()) + "\n", encoding="utf-8")
+    _build(corpus, out)
+    assert "<li>En helt ny titel</li>" in (out / "index.html").read_text(encoding="utf-8")
+    _assert_same_as_clean(corpus, out, tmp_path)
+
+
+def test_every_kind_of_build_runs_the_same_engine(corpus: Path, tmp_path: Path,
+                                                  monkeypatch: pytest.MonkeyPatch) -> None:
+    """A first build, a rebuild after an edit, --no-cache and --check all go through incremental.run; only
+    the no-change answer (nothing to run) does not."""
+    calls: list[str] = []
+    original = incremental.run
+    monkeypatch.setattr("agendasite.pipeline.run_engine", lambda options, *rest: (
+        calls.append("check" if options.check_only else "full" if not options.incremental else "cached"),
+        original(options, *rest))[1])
+    out = tmp_path / "out"
+    _build(corpus, out)
+    _build(corpus, out)  # nothing changed: answered from the record
+    _edit_item_text(corpus)
+    _build(corpus, out)
+    _build(corpus, tmp_path / "clean", incremental=False)
+    result = build(BuildOptions(config_path=corpus, output_dir=tmp_path / "checked", check_only=True,
+                                environ=dict(ENV)))
+    assert result.ok and result.pages > 60
+    assert calls == ["cached", "cached", "full", "check"]
+
+
+def test_check_writes_nothing_and_finds_what_a_build_finds(corpus: Path, tmp_path: Path) -> None:
+    """--check makes every page (a template's mistake is found) but writes no output, staging folder or
+    cache anywhere near the site."""
+    before = sorted(p.relative_to(tmp_path) for p in tmp_path.rglob("*"))
+    result = build(BuildOptions(config_path=corpus, output_dir=tmp_path / "out", check_only=True, environ=dict(ENV)))
+    assert result.ok and result.output_dir is None
+    assert sorted(p.relative_to(tmp_path) for p in tmp_path.rglob("*")) == before
+    _templates(corpus, {"item.html": '{% extends "!default/item.html" %}\n{% block footer %}{{ nothing.here }}'
+                                     '{% endblock %}\n'})
+    result = build(BuildOptions(config_path=corpus, output_dir=tmp_path / "out", check_only=True, environ=dict(ENV)))
+    assert not result.ok
+    assert any("templates/item.html" in d.path and "nothing" in d.message for d in result.diagnostics.items)
+
+
+def test_no_cache_leaves_the_cache_as_it_was(corpus: Path, tmp_path: Path) -> None:
+    """--no-cache builds with an empty temporary cache: the configured cache folder is not written."""
+    cache = tmp_path / "cache"
+    _build(corpus, tmp_path / "out", cache_dir=cache)
+    kept = _tree(cache)
+    _edit_item_text(corpus)
+    _build(corpus, tmp_path / "out", cache_dir=cache, incremental=False)
+    assert _tree(cache) == kept
+    shutil.rmtree(cache)
+    _build(corpus, tmp_path / "out2", cache_dir=cache, incremental=False)
+    assert not cache.exists()
