@@ -201,6 +201,7 @@ class FastRecord:
     scan_ns: int
     output: tuple | None
     summary: dict = field(default_factory=dict)  # counts, output_dir, diagnostics as tuples
+    files: bytes = b""  # the digest of the published files' stats (outputfiles.py): a hand edit is a change
 
 
 def fast_key(config_path: Path, options_key: tuple, environ: dict[str, str]) -> tuple:
@@ -260,6 +261,10 @@ def unchanged_since_last_build(state: Path, key: tuple) -> tuple[FastRecord | No
     found = scan([Path(r) for r in record.roots])
     taken = (list(record.roots), found, started)
     if found.keys() != record.table.keys():
+        return None, taken
+    from .outputfiles import stats_digest, tree_stats
+
+    if stats_digest(tree_stats(Path(record.output[0]))) != record.files:  # a published file edited by hand
         return None, taken
     racy = False
     for path, (size, mtime) in found.items():

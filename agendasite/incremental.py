@@ -26,6 +26,7 @@ from .load import DATA_DIR, load_site
 from .headings import MeetingHeading
 from .model import Config, Site
 from .options import BuildOptions, BuildResult
+from .outputfiles import FileStats, stats_digest, stats_of, tampered, tree_stats
 from .outputguard import refuse_empty_site
 from .pages import render_text
 from .parallel import (SUMMARIES, Job, MeetingState, fast_pickling, load_parsed, payer_entries_of, process_all,
@@ -56,6 +57,7 @@ class BuildState:
     parts_memo: dict[str, bytes] | None = None  # the planners' files' inputs (siteparts.py)
     handbook: bytes | None = None  # the handbook's inputs (handbook.handbook_key)
     pages_whole: bytes | None = None  # the templates' key under which the meeting pages read whole meetings
+    files: FileStats = field(default_factory=dict)  # every published file's stats (outputfiles.py)
 
 
 @dataclass(slots=True)
@@ -87,6 +89,8 @@ class Run:
     links: list = field(default_factory=list)  # links written in the meetings' files, checked site-wide
     parts_used: set[str] = field(default_factory=set)  # the parts' memo entries this build read
     index_kept: bool = False  # the last search index was linked into the new site, not made again
+    current: FileStats = field(default_factory=dict)  # the published files as they are now
+    changed: set[str] = field(default_factory=set)  # published files not as the last build left them
 
 
 def run(options: BuildOptions, result: BuildResult, config: Config, gettext: Any, cache: Path,
@@ -111,7 +115,7 @@ def run(options: BuildOptions, result: BuildResult, config: Config, gettext: Any
     except BaseException:
         staging.discard()
         raise
-    _record(r)
+    _record(r, staging)
 
 
 def _scan(r: Run) -> None:
@@ -143,15 +147,28 @@ def _prepare(r: Run, gettext: Any) -> tuple[Job, StagingDir, list]:
     old = read_entry(r.sdir / f"state{ENTRY}")
     old = old if isinstance(old, BuildState) else None
     r.previous = old if old and old.output is not None and old.output == output_stamp(r.output) else None
+    if r.previous is not None:  # a file edited, removed or added by hand is made again, never reused
+        r.current = tree_stats(r.output)
+        r.changed = tampered(r.previous.files, r.current)
     env = make_environment(r.config)
     env.bytecode_cache = compiled_cache(r.cache / "compiled", r.options.environ)  # only those we wrote
     today = today_from_env(r.options.environ)
     finishers = [] if r.options.check_only else _finishers(r, today)
     staging = _staging(r, bool(finishers))
     job = Job(r.config, gettext, today, Path.cwd().resolve(), env, r.cache / "parsed", {}, staging.path,
-              r.output if r.previous else None, r.previous.meetings if r.previous else {}, r.options.strict,
-              render_text, spare=staging.has)
+              r.output if r.previous else None, _trusted(r), r.options.strict, render_text, spare=staging.has)
     return job, staging, finishers
+
+
+def _trusted(r: Run) -> dict[str, MeetingState]:
+    """The last build's meetings, without the published files that are no longer as it left them."""
+    if r.previous is None:
+        return {}
+    if not r.changed:
+        return r.previous.meetings
+    return {name: state if not r.changed.intersection(state.outputs) else replace(
+        state, outputs={p: d for p, d in state.outputs.items() if p not in r.changed})
+        for name, state in r.previous.meetings.items()}
 
 
 def _finishers(r: Run, today) -> list:
@@ -161,14 +178,18 @@ def _finishers(r: Run, today) -> list:
     if finish_handbook in finishers:
         book = handbook_inputs(Path(config.handbook))  # type: ignore[arg-type]
         r.handbook = handbook_key(r.table, book, _digest_under(r.table, PACKAGE_DIR), config.base_url, today)
-        if previous is not None and previous.handbook == r.handbook:
+        if previous is not None and previous.handbook == r.handbook and not _changed_under(r, HANDBOOK_DIR):
             finishers.remove(finish_handbook)  # kept: linked from the published site (_finish)
             finishers.append(KEEP_HANDBOOK)
     if index_search in finishers and r.options.keep_search_index and previous is not None \
-            and (r.output / INDEX_DIR).is_dir():
+            and (r.output / INDEX_DIR).is_dir() and not _changed_under(r, INDEX_DIR):
         finishers.remove(index_search)  # the preview's rebuilds keep the last index (BuildOptions)
         finishers.append(KEEP_INDEX)
     return finishers
+
+
+def _changed_under(r: Run, folder: str) -> bool:
+    return any(p.startswith(folder + "/") for p in r.changed)
 
 
 KEEP_HANDBOOK, KEEP_INDEX = "keep handbook", "keep search index"  # a finisher's last output, linked again
@@ -221,7 +242,7 @@ def _process(r: Run, job: Job, staging: StagingDir, names: list[str], site_key: 
     for name in names:
         old = reusable.get(name)
         if site_key is not None and old is not None and old.key == job.keys[name] and old.site == site_key \
-                and staging.link_all(r.output, old.outputs):
+                and not r.changed.intersection(old.outputs) and staging.link_all(r.output, old.outputs):
             r.states[name] = old
         else:
             todo.append(name)
@@ -260,7 +281,7 @@ def _site_level(r: Run, job: Job, staging: StagingDir, site: Site) -> None:
     """The site-level pages and files (kept when their inputs did not change), and the site-wide checks."""
     r.progress.phase("site pages")
     diags = r.result.diagnostics
-    kept = r.previous.site_outputs if r.previous else {}
+    kept = {p: d for p, d in r.previous.site_outputs.items() if p not in r.changed} if r.previous else {}
 
     def keep(rel: str) -> bytes | None:
         hashed = kept.get(rel)
@@ -339,13 +360,14 @@ def _count(r: Run) -> None:
     r.result.files = r.site_files + sum(s.files for s in r.states.values())
 
 
-def _record(r: Run) -> None:
+def _record(r: Run, staging: StagingDir) -> None:
     """Keep what this build made (the state), what the no-change check needs, and the spare copy's files;
     remove cache entries no longer used."""
     stamp = output_stamp(r.output)
     result, sdir = r.result, r.sdir
+    files = _published_stats(r, staging)
     write_entry(sdir / f"state{ENTRY}", BuildState(r.render_key, stamp, r.states, r.site_outputs, r.memo,
-                                                   r.parts_memo, r.handbook, r.pages_whole))
+                                                   r.parts_memo, r.handbook, r.pages_whole, files))
     step("recorded")
     summary = {"meetings": result.meetings, "items": result.items, "annexes": result.annexes,
                "pages": result.pages, "files": result.files, "output_dir": str(r.output),
@@ -354,14 +376,38 @@ def _record(r: Run) -> None:
     if r.index_kept:
         fkey = (fkey, "search index kept")  # the index may miss edits: a build that would index them differs
     write_entry(sdir / f"fast{ENTRY}", FastRecord(fkey, [str(p) for p in r.roots], r.table, r.scan_ns, stamp,
-                                                  summary))
+                                                  summary, stats_digest(files)))
     if r.previous is not None:
-        before = {p: d for s in r.previous.meetings.values() for p, d in s.outputs.items()}
-        before.update(r.previous.site_outputs)
-        write_entry(sdir / f"spare{ENTRY}", (output_stamp(_spare_path(r.output)), before))
+        _record_spare(r, files)
     _prune(r.cache / "parsed", {s.key.hex() for s in r.states.values()})
     _prune(r.cache / SUMMARIES, {s.summary.digest.hex() for s in r.states.values() if s.summary is not None})
     _prune(r.cache / PARTS, used_parts(r.states, r.parts_used))
+
+
+def _published_stats(r: Run, staging: StagingDir) -> FileStats:
+    """The stats of every file just published: those linked or kept are the files checked at the start of
+    the build (the same inodes); those written are looked at now, and the finishers' folders walked."""
+    written = set(staging.written).union(*(s.written for s in r.states.values()))
+    for state in r.states.values():
+        state.written = []  # this build's only
+    every = set(r.site_outputs).union(*(s.outputs for s in r.states.values()))
+    files = {p: r.current[p] for p in every - written if p in r.current}
+    files.update(stats_of(r.output, written | (every - files.keys())))
+    for name in (INDEX_DIR, HANDBOOK_DIR):
+        files.update(tree_stats(r.output, name))
+    return files
+
+
+def _record_spare(r: Run, files: FileStats) -> None:
+    """What the spare copy (the site just swapped out) holds that the next build may keep: the files that
+    are also published now (the same inode, so checked with the published site); the others are removed."""
+    assert r.previous is not None
+    before = {p: d for s in r.previous.meetings.values() for p, d in s.outputs.items()}
+    before.update(r.previous.site_outputs)
+    old = r.previous.files
+    same = {p: d for p, d in before.items() if p in files and p in old and p not in r.changed
+            and files[p][2] == old[p][2]}
+    write_entry(r.sdir / f"spare{ENTRY}", (output_stamp(_spare_path(r.output)), same, sorted(before.keys() - same)))
 
 
 def _spare_path(output: Path) -> Path:
@@ -379,12 +425,13 @@ def _staging(r: Run, finishers: bool) -> StagingDir:
     record = read_entry(r.sdir / f"spare{ENTRY}")
     (r.sdir / f"spare{ENTRY}").unlink(missing_ok=True)  # used once: whatever happens now, it is no longer true
     spare = _spare_path(r.output)
-    usable = r.previous is not None and not finishers and isinstance(record, tuple) and len(record) == 2 \
+    usable = r.previous is not None and not finishers and isinstance(record, tuple) and len(record) == 3 \
         and record[0] is not None and record[0] == output_stamp(spare) and isinstance(record[1], dict)
     if not usable:
         set_aside(spare, r.output)
         return StagingDir(r.output)
-    staging = StagingDir(r.output, reuse=(spare, record[1]))
+    staging = StagingDir(r.output, reuse=(spare, {p: d for p, d in record[1].items() if p not in r.changed}))
+    _unlink(staging, set(record[2]) | (r.changed & record[1].keys()))  # not to be trusted: made again if needed
     for name in (INDEX_DIR, HANDBOOK_DIR):  # a finisher's folder is linked again from the published site
         shutil.rmtree(staging.path / name, ignore_errors=True)
     return staging
@@ -417,7 +464,12 @@ def _remove_unused(staging: StagingDir, states: dict[str, MeetingState], site_ou
     if not staging.has:
         return
     wanted = set(site_outputs).union(*(s.outputs for s in states.values()))
-    for rel in sorted(staging.has.keys() - wanted, reverse=True):
+    _unlink(staging, staging.has.keys() - wanted)
+
+
+def _unlink(staging: StagingDir, paths) -> None:
+    """Remove files from the staged folder, and the folders they leave empty."""
+    for rel in sorted(paths, reverse=True):
         path = staging.path / rel
         path.unlink(missing_ok=True)
         parent = path.parent

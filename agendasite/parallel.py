@@ -54,6 +54,7 @@ class MeetingState:
     annexes: int = 0
     summary: SiteSummary | None = None  # what site-level pages and checks read of it (None: not published)
     site: bytes | None = None  # the key of the site its pages read (b"": none; incremental._pages_reading_site)
+    written: list[str] = field(default_factory=list)  # files written (not linked) by this build: their stats
 
 
 @dataclass(slots=True)
@@ -235,6 +236,7 @@ def _put(job: Job, state: MeetingState, rel: str, data: bytes, old: dict[str, by
         except OSError:
             pass
     write_new(target, data)
+    state.written.append(rel)
 
 
 def _run(name: str) -> MeetingState:

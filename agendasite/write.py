@@ -126,6 +126,7 @@ class StagingDir:
         self.meetings: int | None = None  # how many the site holds (written into the marker)
         self.has: dict[str, bytes] = {}  # files it holds already, with their digests
         self.keep_old_as: Path | None = None  # publish() keeps the swapped-out site there instead of removing it
+        self.written: set[str] = set()  # files written (not linked) into it: their stats are taken after publish
         if reuse is not None:
             os.rename(reuse[0], self.path)  # over the empty folder just made: it is ours now
             (self.path / MARKER).unlink(missing_ok=True)
@@ -133,6 +134,7 @@ class StagingDir:
 
     def write(self, rel: str, data: bytes) -> None:
         write_new(self._target(rel), data)  # unlinks a file there first: never writes through a hard link
+        self.written.add(rel)
 
     def copy(self, rel: str, source: Path) -> None:
         target = self._target(rel)
@@ -142,6 +144,7 @@ class StagingDir:
             if exc.filename is not None:
                 raise
             raise OSError(exc.errno, exc.strerror, target) from None  # a full disk while copying
+        self.written.add(rel)
 
     def _target(self, rel: str) -> str:
         return make_parent(os.path.join(self.path, rel), self.folders)
@@ -155,6 +158,7 @@ class StagingDir:
             if not source.is_file():
                 raise
             write_new(target, source.read_bytes())  # across file systems
+            self.written.add(rel)
 
     def link_all(self, previous: Path, files: dict[str, bytes]) -> bool:
         """Hard-link a meeting's published files (those it does not hold already); False (and none of them

@@ -120,3 +120,46 @@ def test_no_cache_leaves_the_cache_as_it_was(corpus: Path, tmp_path: Path) -> No
     shutil.rmtree(cache)
     _build(corpus, tmp_path / "out2", cache_dir=cache, incremental=False)
     assert not cache.exists()
+
+
+def _hand_edits(out: Path) -> None:
+    """What someone might do to a published site by hand: edit a page, remove one, add a file."""
+    front = out / "index.html"
+    front.write_text(front.read_text(encoding="utf-8").replace("</body>", "<p>Rettet i hånden</p></body>"),
+                     encoding="utf-8")
+    next(out.glob("*/3-2-*/index.html")).unlink()
+    (out / "noter.txt").write_text("lagt her i hånden\n", encoding="utf-8")
+
+
+@pytest.mark.parametrize("then_edit", [False, True], ids=["nothing-else-changed", "an-item-edited"])
+def test_a_published_site_edited_by_hand_is_made_again(corpus: Path, tmp_path: Path, then_edit: bool) -> None:
+    out = tmp_path / "out"
+    _build(corpus, out)
+    _edit_item_text(corpus)
+    _build(corpus, out)  # the spare copy now holds the site before
+    _hand_edits(out)
+    if then_edit:
+        path = _item(corpus, "3.4")
+        path.write_text(path.read_text(encoding="utf-8") + "\nEn sætning mere.\n", encoding="utf-8")
+    _build(corpus, out)
+    _assert_same_as_clean(corpus, out, tmp_path)
+    _edit_item_text(corpus)  # two builds later: nothing of the hand edits comes back from the spare copy
+    _build(corpus, out)
+    assert "Rettet i hånden" not in (out / "index.html").read_text(encoding="utf-8")
+    _assert_same_as_clean(corpus, out, tmp_path)
+
+
+def test_a_hand_edit_of_a_file_the_spare_copy_shares_does_not_come_back(corpus: Path, tmp_path: Path) -> None:
+    """Unchanged files of the published site and of the spare copy are one file (hard links): edited in the
+    spare copy, the published file changed too, and both are made again."""
+    out = tmp_path / "out"
+    _build(corpus, out)
+    _edit_item_text(corpus)
+    _build(corpus, out)
+    spare = tmp_path / ".out.spare"
+    shared = next(p for p in sorted(spare.glob("*/*/index.html")) if (out / p.relative_to(spare)).samefile(p))
+    with open(shared, "a", encoding="utf-8") as fh:
+        fh.write("<!-- rettet i reservekopien -->")
+    _edit_item_text(corpus)
+    _build(corpus, out)
+    _assert_same_as_clean(corpus, out, tmp_path)
