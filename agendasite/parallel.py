@@ -34,7 +34,7 @@ from .outputs import file_entries, page_entries
 from .pages import render_reporting
 from .plan import plan_site
 from .sitelinks import LinkCollector, SiteLink, anchors_of, resolve_file_links
-from .siteparts import meeting_parts
+from .meetingparts import PARTS, meeting_parts
 from .write import link_new, make_parent, write_new
 
 
@@ -188,7 +188,8 @@ def process_meeting(job: Job, name: str) -> MeetingState:
     files = [f for f in files if f.path.startswith(meeting.url)]
     state.summary, entries = summarize(meeting, state.heading, pages, files)  # type: ignore[arg-type]
     keep_payer_entries(job, state.summary, entries)
-    parts = meeting_parts(job, meeting, state.summary)  # its own open-data files (siteparts.py)
+    state.summary.parts, parts = meeting_parts(job.config, parts_store(job), meeting)  # and its own open data
+    state.summary.files.extend(file_entries(parts))
     if job.render:
         _write_meeting(job, state, meeting, pages, files, parts)
     return state
@@ -237,6 +238,11 @@ def _put(job: Job, state: MeetingState, rel: str, data: bytes, old: dict[str, by
             pass
     write_new(target, data)
     state.written.append(rel)
+
+
+def parts_store(job: Job) -> Path:
+    """The cache folder of the meetings' parts (meetingparts.py)."""
+    return job.parsed_dir.parent / PARTS
 
 
 def _run(name: str) -> MeetingState:

@@ -16,28 +16,22 @@ from __future__ import annotations
 
 from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Callable
+from typing import Any, Callable
 
-from .cache import ENTRY, combine, digest, read_entry, write_entry, write_entry_bytes
-from .cachedata import encode_entry
-from .feeds import feed_files, feed_part, plan_feeds
-from .ical import calendar_files, calendar_part, plan_calendars
+from .cache import ENTRY, combine, digest, read_entry, write_entry
+from .meetingparts import PARTS, PartsIndex
+from .feeds import feed_files, plan_feeds
+from .ical import calendar_files, plan_calendars
 from .model import Meeting, Site
-from .opendata import open_data_part, plan_open_data
+from .opendata import plan_open_data
 from .opendata_site import open_data_files
-from .outputs import file_entries
+from .parallel import Job, MeetingState, load_parsed, parts_store
 from .plan import FilePlan
-from .published import Parts, Producer, SiteFile, updated_part
+from .published import Parts, Producer, SiteFile
 from .sitelinks import resolve_file_links
-from .sitemap import plan_sitemap, sitemap_files, sitemap_part
+from .sitemap import plan_sitemap, sitemap_files
 
-if TYPE_CHECKING:
-    from .parallel import Job, MeetingState, SiteSummary
 
-PARTS = "parts"  # cache folder: meetings' parts (and papers' texts) by digest
-PRODUCERS: tuple[Producer, ...] = (updated_part, feed_part, calendar_part, sitemap_part, open_data_part)
-SMALL = ("updated", "cases")  # parts kept in the build state; the others are read from the cache when needed
-OWN = "own"  # the meeting's own open-data files, written by its worker
 SitePages = Callable[[], tuple[list[str], list[str]]]
 # The output planners an incremental build can follow from the parts, with the function giving their files.
 LEAN_PLANNERS: dict[Callable, Callable[[Site, Parts, SitePages], list[SiteFile]]] = {
@@ -49,37 +43,6 @@ LEAN_PLANNERS: dict[Callable, Callable[[Site, Parts, SitePages], list[SiteFile]]
 # The site-level files besides the pages, in order: the built-in planners, made from the parts; another
 # planner (Site -> list[FilePlan]) may be added here, and is given the whole archive on every build.
 OUTPUT_PLANNERS: tuple[Callable[[Site], list[FilePlan]], ...] = tuple(LEAN_PLANNERS)
-
-
-@dataclass(frozen=True, slots=True)
-class PartsIndex:
-    """A meeting's parts as the build state keeps them: the small ones, and the others' digests."""
-
-    small: dict[str, Any]
-    digests: dict[str, bytes]
-
-
-def meeting_parts(job: Job, meeting: Meeting, summary: SiteSummary) -> list[FilePlan]:
-    """In the meeting's worker: make and keep its parts; returns its own open-data files, to be written."""
-    config = job.config
-    if config.base_url is None:
-        return []
-    parts: dict[str, Any] = {}
-    for producer in PRODUCERS:
-        parts.update(producer(config, meeting))
-    own = parts.pop(OWN)
-    small = {name: parts.pop(name) for name in SMALL}
-    digests = {}
-    for name, value in parts.items():
-        data = encode_entry(value)
-        digests[name] = digest(data)
-        path = _store(job) / f"{digests[name].hex()}{ENTRY}"
-        if not path.exists():
-            write_entry_bytes(path, data)
-    summary.parts = PartsIndex(small, digests)
-    files = [FilePlan(path, resolve_file_links(data, config.base_url)) for path, data in own.items()]
-    summary.files.extend(file_entries(files))
-    return files
 
 
 class CachedParts:
@@ -105,8 +68,6 @@ class CachedParts:
             return self._uses[key]
         value = read_entry(self.store / f"{key.hex()}{ENTRY}")
         if value is None:  # gone from the cache: made again from the parsed meeting, and kept
-            from .parallel import load_parsed
-
             full = load_parsed(self.job, meeting.slug)[0]
             assert full is not None, meeting.slug
             value = producer(self.job.config, full)[name]
@@ -189,4 +150,4 @@ def _url(path: str) -> str:
 
 
 def _store(job: Job) -> Path:
-    return job.parsed_dir.parent / PARTS
+    return parts_store(job)
