@@ -10,8 +10,8 @@ from __future__ import annotations
 
 from decimal import ROUND_HALF_UP, Decimal
 
-from .funding import CSV_NAME, Comparison, record_html
 from .funding_model import Column, Figure, FundingAnnex, FundingRow, Payment, Summary
+from .funding_parts import CSV_NAME, Comparison, record_html
 from .markdown import slugify
 from .schema import Record
 

@@ -10,8 +10,8 @@ from typing import Callable
 
 from .i18n import load_translations
 from .model import Config, Item, Meeting, Site
-from .plan import FilePlan
-from .published import (ModelParts, Parts, SiteFile, absolute, iso, made, meeting_moment, shown_title,
+from .plan import FilePlan, made
+from .published import (ModelParts, Parts, SiteFile, absolute, iso, meeting_moment, shown_title,
                         site_and_body_files, updated_moment, updated_part, xml_document, xml_fragment)
 from .render import format_short_date
 

@@ -7,55 +7,24 @@ compared (see `Comparison`), never shown in their place.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from decimal import Decimal, DecimalException
 from pathlib import Path
 from typing import Any
 
+from .contributions import compute_contributions
 from .diagnostics import Diagnostics
 from .distribute import DistributionError, distribute
-from .funding_model import (Column, DataUse, Difference, Figure, FundingAnnex, FundingRow, Payment,
+from .funding_model import (Column, DataUse, Figure, FundingAnnex, FundingRow, Payment,
                             SplitPart, as_table)
+from .funding_parts import CSV_NAME, Comparison, markdown_html, record_html
 from .funding_schemas import FUNDING
-from .markdown import RenderContext, slugify
+from .markdown import slugify
 from .model import Annex
 from .numbers import bounded_arithmetic, format_number
-from .sanitize import ENV_KEY
 from .schema import Record, check, suggest
 from .source import SourceError, SourceFile, parse_yaml, read_text
 
 ANNEX_DIR = "bilag"
-CSV_NAME = "tabel-1.csv"
-
-
-@dataclass(slots=True)
-class Comparison:
-    """Compares the source's stated figures with computed ones; a difference is a warning, or a note if acknowledged."""
-
-    path: str
-    diags: Diagnostics
-    locale: str
-    acknowledged: bool
-    differences: list[Difference] = field(default_factory=list)
-
-    def check(self, what: str, stated: Decimal, line: int, computed: Decimal, decimals: int) -> bool:
-        """True if the stated figure equals the computed one (at the shown decimals); else report it."""
-        shown = computed.quantize(Decimal(1).scaleb(-decimals))
-        if stated == shown:
-            return True
-        diff = stated - shown
-        fmt = lambda v: format_number(v, self.locale, decimals)  # noqa: E731
-        self.differences.append(Difference(what, Figure(stated, decimals), Figure(shown, decimals),
-                                           Figure(diff, decimals), line))
-        severity = "note" if self.acknowledged else "warning"
-        self.diags.add(severity, self.path, line,
-                       f"{what}: the source states {fmt(stated)}, the build computes {fmt(shown)} "
-                       f"(difference {fmt(diff)})",
-                       "acknowledged in 'acknowledged' and shown on the annex page; the computed figure is used"
-                       if self.acknowledged else
-                       "correct the stated figure, or explain the difference in 'acknowledged' (then it is a "
-                       "note shown on the page)")
-        return False
 
 
 def read_funding(target: Path, rel: str, diags: Diagnostics, locale: str) -> Record | None:
@@ -90,8 +59,6 @@ def load_funding_annex(title: str, target: Path, meeting_slug: str, item: Source
                             f"model: {model}", "remove it, or set 'model' to the other kind (see docs/funding.md)")
             return None
     before = ctx.diags.count("error")
-    from .contributions import compute_contributions
-
     try:
         with bounded_arithmetic():
             funding = (compute_contributions if model == "contributions" else compute_distribution)(record, rel, ctx)
@@ -104,22 +71,6 @@ def load_funding_annex(title: str, target: Path, meeting_slug: str, item: Source
     table = as_table(funding, ctx.config.language)
     return Annex(title, "funding", True, source=rel,
                  url=f"{meeting_slug}/{ANNEX_DIR}/{target.stem}/", tables=(table,), extra=funding)
-
-
-def markdown_html(text: str | None, ctx, where: tuple[str, int] | None = None) -> str:
-    """Render an intro or note (Markdown) to HTML; `where` (the file and the line of its key) places the
-    warnings for raw HTML removed and the errors for addresses that may not be published."""
-    if not text:
-        return ""
-    if where is None:
-        return ctx.md.render(text)
-    located = RenderContext(where[0], 0, ctx.config.language, ctx.diags, ctx.gettext, at_line=where[1])
-    return ctx.md.render(text, {ENV_KEY: located})
-
-
-def record_html(record: Record, key: str, rel: str, ctx) -> str:
-    """A Markdown value of a funding annex as HTML, its messages at the line of its key."""
-    return markdown_html(record.get(key), ctx, (rel, record.line(key)))
 
 
 def data_use(table, locale: str, ctx) -> DataUse:

@@ -17,8 +17,8 @@ from icalendar.cal import Timezone
 from .i18n import load_translations
 from .markdown import slugify
 from .model import Config, Meeting, Site
-from .plan import FilePlan
-from .published import (ModelParts, Parts, SiteFile, absolute, made, meeting_moment, site_and_body_files,
+from .plan import FilePlan, made
+from .published import (ModelParts, Parts, SiteFile, absolute, meeting_moment, site_and_body_files,
                         updated_moment, zone)
 from .render import format_short_date
 from .feeds import meeting_kind

@@ -17,10 +17,10 @@ from urllib.parse import unquote
 
 from .i18n import load_translations
 from .markdown import slugify
-from .model import Annex, Config, Item, Meeting, Site, Table
-from .plan import FilePlan
-from .published import ModelParts, absolute, iso, made, meeting_moment, shown_title, updated_moment
+from .model import Annex, Config, Item, Meeting, Table
+from .published import absolute, iso, meeting_moment, shown_title, updated_moment
 from .render import format_short_date
+from .tables import table_csv
 from .feeds import meeting_kind
 
 SCHEMA = "https://schema.oparl.org/1.1/"
@@ -75,18 +75,6 @@ class OpenData:
 def json_text(obj: Any) -> str:
     """An object's JSON as every file of the open data has it (without the final newline)."""
     return json.dumps(obj, ensure_ascii=False, indent=2)
-
-
-def plan_open_data(site: Site) -> list[FilePlan]:
-    """All OParl JSON files of the site (needs base_url: ids are absolute URLs): each meeting's own objects
-    (`open_data_part`), and the lists, bodies and papers across meetings (opendata_site.py)."""
-    from .opendata_site import open_data_files
-
-    if site.config.base_url is None:
-        return []
-    parts = ModelParts(site.config)
-    own = [FilePlan(path, data) for m in site.meetings for path, data in parts.get(m, "own", open_data_part).items()]
-    return sorted(own + made(open_data_files(site, parts)), key=lambda f: f.path)
 
 
 def open_data_part(config: Config, meeting: Meeting) -> dict[str, Any]:
@@ -230,8 +218,6 @@ def _annex_file(data: OpenData, path: str, annex: Annex, links: dict[str, list[s
 
 
 def _csv_file(data: OpenData, path: str, table: Table, url: str, links: dict[str, list[str]]) -> dict[str, Any]:
-    from .tables import table_csv
-
     raw = table_csv(table, data.config.language)
     name = table.caption_text or Path(url).name
     obj = {"id": data.url(path), "type": SCHEMA + "File", "name": name, "fileName": Path(url).name,

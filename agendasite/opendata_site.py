@@ -16,7 +16,8 @@ from .cache import combine
 from .markdown import slugify
 from .model import Meeting, Site
 from .opendata import ROOT, SCHEMA, OpenData, json_text, location, open_data_part, paper_path
-from .published import Body, Parts, SiteFile, absolute, bodies_of, iso, updated_part
+from .plan import FilePlan, made
+from .published import Body, ModelParts, Parts, SiteFile, absolute, bodies_of, iso, updated_part
 
 LISTS = ("organizations", "people", "meetings", "papers", "agenda-items", "files")
 
@@ -63,6 +64,16 @@ def listing_text(texts: list[str]) -> str:
     line = text.rindex("\n", 0, start) + 1
     indent = text[line:start]
     return text[:line] + ",\n".join(indent + t.replace("\n", "\n" + indent) for t in texts) + text[start + len(token):]
+
+
+def plan_open_data(site: Site) -> list[FilePlan]:
+    """All OParl JSON files of the site (needs base_url: ids are absolute URLs): each meeting's own objects
+    (`open_data_part`), and the lists, bodies and papers across meetings (below)."""
+    if site.config.base_url is None:
+        return []
+    parts = ModelParts(site.config)
+    own = [FilePlan(path, data) for m in site.meetings for path, data in parts.get(m, "own", open_data_part).items()]
+    return sorted(own + made(open_data_files(site, parts)), key=lambda f: f.path)
 
 
 def open_data_files(site: Site, parts: Parts) -> list[SiteFile]:

@@ -103,16 +103,3 @@ def _totals(entries: list[PayerEntry]) -> tuple[PeriodTotal, ...]:
                                    max(p.decimals for p in chosen)))
     return tuple(out)
 
-
-def plan_payers(payers: tuple[Payer, ...], home) -> list:
-    """The payer index and one page per payer (none when no funding annex exists)."""
-    from .plan import PagePlan
-
-    if not payers:
-        return []
-    crumbs = (home,)
-    pages = [PagePlan(PAYERS_URL, "payers_index.html", {"payers": payers, "crumbs": crumbs}, "")]
-    for payer in payers:  # the template adds the index to the crumbs, with its translated name
-        pages.append(PagePlan(payer.url, "payer_page.html", {"payer": payer, "crumbs": crumbs,
-                                                             "payers_url": PAYERS_URL}, payer.name))
-    return pages

@@ -19,7 +19,7 @@ from .handbook import finish_handbook
 from .ical import plan_calendars
 from .incremental import run as incremental_run
 from .incremental import cache_usable, templates_use_site
-from .opendata import plan_open_data
+from .opendata_site import plan_open_data
 from .search import index_search
 from .sitemap import plan_sitemap
 from .i18n import load_translations

@@ -8,7 +8,9 @@ from typing import Any
 from urllib.parse import unquote
 
 from .model import Annex, Item, Meeting, Site, SubSection
-from .published import bodies_of
+from .payers import PAYERS_URL, Payer, collect_payers
+from .published import SiteFile, bodies_of
+from .tables import table_csv
 
 
 @dataclass(frozen=True, slots=True)
@@ -47,8 +49,6 @@ class Crumb:
 
 def plan_site(site: Site) -> tuple[list[PagePlan], list[FilePlan]]:
     """All pages and files of the site, in a stable order."""
-    from .payers import collect_payers
-
     front, rest = plan_site_pages(site, collect_payers(site))
     pages: list[PagePlan] = list(front)
     files: list[FilePlan] = []
@@ -60,10 +60,8 @@ def plan_site(site: Site) -> tuple[list[PagePlan], list[FilePlan]]:
     return pages, files
 
 
-def plan_site_pages(site: Site, payers: tuple) -> tuple[list[PagePlan], list[PagePlan]]:
+def plan_site_pages(site: Site, payers: tuple[Payer, ...]) -> tuple[list[PagePlan], list[PagePlan]]:
     """The site-level pages: those before the meetings' pages (front page) and those after them."""
-    from .payers import plan_payers
-
     upcoming = [m for m in site.meetings if m.date.last_date() >= site.today and m.status != "cancelled"]
     upcoming.sort(key=lambda m: (m.date.as_date(), m.start is None, m.start, m.slug))
     past = [m for m in site.meetings if m not in upcoming]
@@ -77,6 +75,23 @@ def plan_site_pages(site: Site, payers: tuple) -> tuple[list[PagePlan], list[Pag
         rest.append(PagePlan("search/", "search.html", {"meetings": site.meetings, "crumbs": (home,)}, ""))
     rest.append(PagePlan("404.html", "404.html", {}, ""))
     return front, rest
+
+
+def plan_payers(payers: tuple[Payer, ...], home: Crumb) -> list[PagePlan]:
+    """The payer index and one page per payer (none when no funding annex exists)."""
+    if not payers:
+        return []
+    crumbs = (home,)
+    pages = [PagePlan(PAYERS_URL, "payers_index.html", {"payers": payers, "crumbs": crumbs}, "")]
+    for payer in payers:  # the template adds the index to the crumbs, with its translated name
+        pages.append(PagePlan(payer.url, "payer_page.html", {"payer": payer, "crumbs": crumbs,
+                                                             "payers_url": PAYERS_URL}, payer.name))
+    return pages
+
+
+def made(files: list[SiteFile]) -> list[FilePlan]:
+    """The files, made (the plain build makes every site-level file)."""
+    return [FilePlan(f.path, f.make()) for f in files]
 
 
 def meeting_pages(meeting: Meeting, config) -> list[PagePlan]:
@@ -121,8 +136,6 @@ def _plan_meeting(meeting: Meeting, home: Crumb) -> list[PagePlan]:
 
 
 def _files_of_meeting(meeting: Meeting, locale: str) -> list[FilePlan]:
-    from .tables import table_csv
-
     files: list[FilePlan] = []
     for item in meeting.items:
         for table in item.tables:
@@ -134,8 +147,6 @@ def _files_of_meeting(meeting: Meeting, locale: str) -> list[FilePlan]:
 
 
 def _files_of_annex(annex: Annex, locale: str) -> list[FilePlan]:
-    from .tables import table_csv
-
     if not annex.public or not annex.url:
         return []
     if annex.kind == "file" and annex.source:

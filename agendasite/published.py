@@ -17,13 +17,10 @@ import datetime as dt
 import xml.etree.ElementTree as ET
 import zoneinfo
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, Callable, Iterable, Protocol
+from typing import Any, Callable, Iterable, Protocol
 
 from .markdown import slugify
 from .model import Config, Item, Meeting, Site
-
-if TYPE_CHECKING:
-    from .plan import FilePlan
 
 Producer = Callable[[Config, Meeting], dict[str, Any]]  # a complete meeting's parts, by name
 _PLACEHOLDER = "agendasite-parts"
@@ -72,13 +69,6 @@ class ModelParts:
         if key not in self._memo:
             self._memo[key] = make()
         return self._memo[key]
-
-
-def made(files: list[SiteFile]) -> list[FilePlan]:
-    """The files, made (the plain build makes every site-level file)."""
-    from .plan import FilePlan
-
-    return [FilePlan(f.path, f.make()) for f in files]
 
 
 def updated_part(config: Config, meeting: Meeting) -> dict[str, Any]:

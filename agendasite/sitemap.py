@@ -10,8 +10,9 @@ import xml.etree.ElementTree as ET
 from typing import Callable
 
 from .model import Config, Meeting, Site
-from .plan import FilePlan, PagePlan, meeting_pages, plan_site_pages
-from .published import ModelParts, Parts, SiteFile, absolute, made, updated_moment, xml_document, xml_fragment
+from .payers import collect_payers
+from .plan import FilePlan, PagePlan, made, meeting_pages, plan_site_pages
+from .published import ModelParts, Parts, SiteFile, absolute, updated_moment, xml_document, xml_fragment
 
 SITEMAP_NS = "http://www.sitemaps.org/schemas/sitemap/0.9"
 URLSET = f"{{{SITEMAP_NS}}}urlset"
@@ -20,8 +21,6 @@ NOT_LISTED = ("404.html",)
 
 def plan_sitemap(site: Site) -> list[FilePlan]:
     """sitemap.xml (absolute URLs, so base_url is needed) and robots.txt."""
-    from .payers import collect_payers
-
     def site_pages() -> tuple[list[str], list[str]]:
         front, rest = plan_site_pages(site, collect_payers(site))
         return [p.url for p in front], [p.url for p in rest]

@@ -23,8 +23,8 @@ from .cachedata import encode_entry
 from .feeds import feed_files, feed_part, plan_feeds
 from .ical import calendar_files, calendar_part, plan_calendars
 from .model import Meeting, Site
-from .opendata import open_data_part, plan_open_data
-from .opendata_site import open_data_files
+from .opendata import open_data_part
+from .opendata_site import open_data_files, plan_open_data
 from .outputs import file_entries
 from .plan import FilePlan
 from .published import Parts, Producer, SiteFile, updated_part
