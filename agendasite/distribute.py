@@ -7,7 +7,6 @@ Pure arithmetic on exact fractions: no files, no formatting. The tie-break
 from __future__ import annotations
 
 from decimal import Decimal
-from fractions import Fraction
 from math import lcm
 from typing import Sequence
 
@@ -25,18 +24,6 @@ def _check_size(figures: list[Decimal]) -> None:
         if not figure.is_finite() or (figure and abs(figure.adjusted()) > MAX_EXPONENT) \
                 or abs(figure.as_tuple().exponent) > MAX_EXPONENT:  # type: ignore[arg-type]
             raise DistributionError(f"the figure {figure:.3e} is too large or too finely divided to share")
-
-
-def exact_shares(total: Decimal, weights: Sequence[tuple[str, Decimal]]) -> tuple[Fraction, ...]:
-    """Each row's exact share of `total`, in proportion to its weight."""
-    if any(w < 0 for _, w in weights):
-        raise DistributionError("a weight is negative")
-    whole = sum((Fraction(w) for _, w in weights), Fraction(0))
-    if whole == 0:
-        if total != 0:
-            raise DistributionError("every weight is zero, so the total cannot be shared")
-        return tuple(Fraction(0) for _ in weights)
-    return tuple(Fraction(total) * Fraction(w) / whole for _, w in weights)
 
 
 def distribute(total: Decimal, weights: Sequence[tuple[str, Decimal]], unit: Decimal = Decimal(1)) -> tuple[Decimal, ...]:

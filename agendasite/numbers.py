@@ -10,7 +10,7 @@ from functools import lru_cache
 
 from babel import Locale
 from babel.numbers import NumberFormatError as _BabelError
-from babel.numbers import NumberPattern, get_minus_sign_symbol, parse_decimal, parse_pattern
+from babel.numbers import get_minus_sign_symbol, parse_decimal
 from babel.numbers import get_decimal_symbol as _decimal_symbol
 from babel.numbers import get_group_symbol as _group_symbol
 
@@ -37,11 +37,6 @@ def get_decimal_symbol(locale: str) -> str:
 def _symbols(locale: str) -> tuple[str, str, str]:
     """Thousands separator, decimal sign and minus sign of a locale."""
     return get_group_symbol(locale), get_decimal_symbol(locale), get_minus_sign_symbol(_locale(locale))
-
-
-@lru_cache(maxsize=None)
-def _pattern(pattern: str) -> NumberPattern:
-    return parse_pattern(pattern)
 
 
 class NumberFormatError(ValueError):
@@ -146,11 +141,6 @@ def why_not_a_number(text: str, locale: str = "da") -> str:
     return f"'{_shown(text)}' is not a number"
 
 
-def parse_number_babel(text: str, locale: str = "da") -> Decimal:
-    """The same through Babel alone (the reference the fast version is tested against)."""
-    return _parse_babel(text, _cleaned(text, locale), locale)
-
-
 def _parse_babel(text: str, raw: str, locale: str) -> Decimal:
     try:
         with localcontext(ARITHMETIC):  # Babel's strict check re-formats the value: '1E1000000,' overflows
@@ -192,13 +182,6 @@ def format_number(value: Decimal | int, locale: str = "da", decimals: int = 0,
     rounded = Decimal(value).quantize(quantum, rounding=ROUND_HALF_UP, context=ARITHMETIC)  # 0,05 → 0,1
     text = format(abs(rounded), spec).translate(separators)
     return minus + text if rounded.is_signed() else text  # what Babel's "#,##0.00" gives, 10× faster
-
-
-def format_number_babel(value: Decimal | int, locale: str = "da", decimals: int = 0, grouping: bool = True) -> str:
-    """The same through Babel's pattern (the reference the fast version is tested against)."""
-    pattern = ("#,##0" if grouping else "0") + ("." + "0" * decimals if decimals > 0 else "")
-    rounded = Decimal(value).quantize(Decimal(1).scaleb(-decimals), rounding=ROUND_HALF_UP)
-    return _pattern(pattern).apply(rounded, _locale(locale), decimal_quantization=True)
 
 
 def format_percent(value: Decimal, locale: str = "da", decimals: int = 1) -> str:

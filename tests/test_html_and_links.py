@@ -6,10 +6,10 @@ from pathlib import Path
 
 import pytest
 
-from agendasite.linkcheck import check_links
 from agendasite.sanitize import clean_html, removed_parts
 
 from .conftest import run_build, soup, write
+from .linkcheck import check_links
 
 M = "content/2030-01-15-udvalget"
 

@@ -1,4 +1,4 @@
-"""Check every internal link and anchor of a built site (used by the tests and `--check-links`)."""
+"""Check every internal link and anchor of a built site (used by the tests)."""
 
 from __future__ import annotations
 
