@@ -16,10 +16,11 @@ from .folders import not_a_file
 from .funding import load_funding_annex
 from .loadcontext import ANNEX_DIR, LoadContext, inside, read_file, render_body
 from .model import Annex
-from .schema import Record, check, suggest
+from .schema import Record, suggest
 from .schemas import ANNEX_PAGE
 from .source import SourceFile
 from .urls import UnsafeURL, checked_url, path_url
+from .validate import check
 
 _CONTROL = re.compile(r"[\x00-\x1f\x7f]")
 

@@ -8,9 +8,10 @@ from typing import Callable
 from .diagnostics import Diagnostics
 from .model import Config
 from .outputguard import Setting
-from .schema import check
 from .schemas import SITE_CONFIG
-from .source import SourceError, parse_yaml, read_text
+from .source import read_text
+from .validate import check
+from .yamlpos import SourceError, parse_yaml
 
 
 def load_config(path: Path, diags: Diagnostics, overrides: dict | None = None,

@@ -12,8 +12,9 @@ from typing import Callable
 from .diagnostics import Diagnostics
 from .funding_schemas import DATA_FILE
 from .numbers import NumberFormatError, format_number, parse_number
-from .schema import check
-from .source import SourceError, parse_yaml, read_text
+from .source import read_text
+from .validate import check
+from .yamlpos import SourceError, parse_yaml
 
 
 @dataclass(frozen=True, slots=True)

@@ -21,8 +21,10 @@ from .funding_schemas import FUNDING
 from .markdown import slugify
 from .model import Annex
 from .numbers import bounded_arithmetic, format_number
-from .schema import Record, check, suggest
-from .source import SourceError, SourceFile, parse_yaml, read_text
+from .schema import Record, suggest
+from .source import SourceFile, read_text
+from .validate import check
+from .yamlpos import SourceError, parse_yaml
 
 ANNEX_DIR = "bilag"
 

@@ -13,10 +13,10 @@ from .loadcontext import LoadContext, inside, read_file, render_body
 from .sanitize import ENV_KEY
 from .sitelinks import LinkCollector
 from .markdown import RenderContext, Rendered, make_parser, slugify
-from .model import Config, Item, Meeting, Section, Site
-from .schema import ItemNumber, check
+from .model import Config, Item, ItemNumber, Meeting, Section, Site
 from .schemas import ITEM, MEETING
 from .source import SourceFile
+from .validate import check
 
 
 def load_site(config: Config, diags: Diagnostics, gettext: Callable[[str], str], today: dt.date,

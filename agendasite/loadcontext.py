@@ -14,7 +14,8 @@ from .markdown import RenderContext, Rendered, render_document
 from .model import Config
 from .outline import outline_headings
 from .sitelinks import LinkCollector
-from .source import SourceError, SourceFile, read_source
+from .source import SourceFile, read_source
+from .yamlpos import SourceError
 
 
 ANNEX_DIR = "bilag"

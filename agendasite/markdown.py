@@ -18,7 +18,8 @@ from .pipetable import TOKEN as PIPE_TABLE
 from .pipetable import cell_html, pipe_table_plugin
 from .sanitize import ENV_KEY, sanitize_plugin
 from .sitelinks import LinkCollector, links_plugin
-from .tables import RawCell, TableContext, compute_table, render_table_html, split_caption
+from .tableout import render_table_html
+from .tables import RawCell, TableContext, compute_table, split_caption
 
 _TRANSLIT = str.maketrans({"æ": "ae", "ø": "o", "å": "a", "Æ": "ae", "Ø": "o", "Å": "a", "ß": "ss"})
 

@@ -20,7 +20,7 @@ from .markdown import slugify
 from .model import Annex, Config, Item, Meeting, Table
 from .published import absolute, iso, meeting_moment, shown_title, updated_moment
 from .render import format_short_date
-from .tables import table_csv
+from .tableout import table_csv
 from .feeds import meeting_kind
 
 SCHEMA = "https://schema.oparl.org/1.1/"

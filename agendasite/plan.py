@@ -10,7 +10,7 @@ from urllib.parse import unquote
 from .model import Annex, Item, Meeting, Site, SubSection
 from .payers import PAYERS_URL, Payer, collect_payers
 from .published import SiteFile, bodies_of
-from .tables import table_csv
+from .tableout import table_csv
 
 
 @dataclass(frozen=True, slots=True)

@@ -21,9 +21,8 @@ from jinja2.sandbox import ImmutableSandboxedEnvironment
 from markupsafe import Markup
 
 from .i18n import load_translations
-from .model import Config, Meeting
+from .model import Config, Meeting, MeetingDate
 from .numbers import format_number
-from .schema import MeetingDate
 from .templatefiles import ConfinedLoader
 
 BUILTIN_TEMPLATES = Path(__file__).parent / "templates"

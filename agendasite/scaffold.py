@@ -11,10 +11,12 @@ from .config import load_config
 from .diagnostics import Diagnostics, format_diagnostic
 from .load import MEETING_FILE
 from .markdown import slugify
-from .model import Config
-from .schema import Field, ItemNumber, MeetingDate, check, convert_scalar
+from .model import Config, ItemNumber, MeetingDate
+from .schema import Field
 from .schemas import MEETING
-from .source import Pos, SourceError, YText, read_source
+from .source import read_source
+from .validate import check, convert_scalar
+from .yamlpos import Pos, SourceError, YText
 
 _NUMBER_LINE = re.compile(r"^number:\s*[\"']?(\d{1,3})\.(\d{1,3})\.?[\"']?\s*(#.*)?$", re.MULTILINE)
 

@@ -10,16 +10,13 @@ the computed sum is shown.
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from html import escape
 from typing import Callable
 
-from .csvout import write_csv
 from .diagnostics import Diagnostics
 from .model import Cell, Table
-from .urls import attribute_url
 from .numbers import (NumberFormatError, bounded_arithmetic, decimals_of, format_number, number_or_none,
                       parse_number, why_not_a_number)
 
@@ -63,7 +60,19 @@ def compute_table(header: list[RawCell], aligns: list[str | None], rows: list[li
 def _compute_table(header: list[RawCell], aligns: list[str | None], rows: list[list[RawCell]],
                    caption_html: str | None, caption_text: str | None, line: int, index: int,
                    ctx: TableContext) -> Table:
-    ncols = len(header)
+    groups, header_html, header_text = _read_header(header)
+    work = _Computation(rows, len(header), header_text, ctx)
+    work.compute_totals()
+    return Table(
+        caption=caption_html, caption_text=caption_text, groups=tuple(groups) if groups is not None else (),
+        header=tuple(header_html), header_text=tuple(header_text), numeric=tuple(work.numeric_columns()),
+        rows=tuple(work.output_rows()), total_rows=frozenset(work.total_rows), notes=tuple(work.notes),
+        csv_name=f"tabel-{index}.csv" if work.computed_value else None, line=line,
+    )
+
+
+def _read_header(header: list[RawCell]) -> tuple[list[tuple[str, int]] | None, list[str], list[str]]:
+    """Column groups (`Group :: label`; None when no header cell has one), the labels' HTML and their text."""
     groups: list[tuple[str, int]] = []
     header_html: list[str] = []
     header_text: list[str] = []
@@ -82,19 +91,34 @@ def _compute_table(header: list[RawCell], aligns: list[str | None], rows: list[l
                 groups.append((group, 1))
         header_html.append(label_html)
         header_text.append(f"{group} – {label}" if group else label)
+    return (groups if has_groups else None), header_html, header_text
 
-    # Classify every cell.
-    kinds: list[list[str]] = []  # 'empty' | 'number' | 'sum' | 'rowsum' | 'text'
-    values: list[list[Decimal | None]] = []
-    stated: list[list[Decimal | None]] = []
-    bares: list[list[str]] = []  # each cell's text without emphasis
-    decimals: list[list[int]] = []  # the decimals a number cell is written with
-    decimals_col = [0] * ncols
-    numbers_in_col = [0] * ncols
-    locale = ctx.locale
-    for r, row in enumerate(rows):
+
+class _Computation:
+    """One table's cells classified (empty, number, =sum, =rowsum, text), its totals computed and checked."""
+
+    def __init__(self, rows: list[list[RawCell]], ncols: int, header_text: list[str], ctx: TableContext) -> None:
+        self.rows, self.ncols, self.header_text, self.ctx = rows, ncols, header_text, ctx
+        self.kinds: list[list[str]] = []  # 'empty' | 'number' | 'sum' | 'rowsum' | 'text'
+        self.values: list[list[Decimal | None]] = []
+        self.stated: list[list[Decimal | None]] = []
+        self.bares: list[list[str]] = []  # each cell's text without emphasis
+        self.decimals: list[list[int]] = []  # the decimals a number cell is written with
+        self.decimals_col = [0] * ncols
+        self.numbers_in_col = [0] * ncols
+        self.notes: list[str] = []
+        self.computed_value: dict[tuple[int, int], Decimal] = {}
+        self.shown_value: dict[tuple[int, int], Decimal] = {}
+        self.note_of: dict[tuple[int, int], int] = {}
+        self.cell_decimals: dict[tuple[int, int], int] = {}
+        for row in rows:
+            self._classify_row(row)
+        self.total_rows = {r for r in range(len(rows)) if "sum" in self.kinds[r]}
+
+    def _classify_row(self, row: list[RawCell]) -> None:
+        locale = self.ctx.locale
         row_kinds, row_values, row_stated, row_bares, row_decimals = [], [], [], [], []
-        for c in range(ncols):
+        for c in range(self.ncols):
             cell = row[c]
             bare = _bare(cell.text)
             row_bares.append(bare)
@@ -103,14 +127,7 @@ def _compute_table(header: list[RawCell], aligns: list[str | None], rows: list[l
             if m:
                 row_kinds.append(m[1])
                 row_values.append(None)
-                stated_value = None
-                if m[2].strip():
-                    try:
-                        stated_value = parse_number(_bare(m[2]), locale)
-                    except NumberFormatError as exc:
-                        ctx.diags.error(ctx.path, cell.line, f"the stated total after '={m[1]}' is not a number: {exc}",
-                                        f"write it like this: ={m[1]} 561,5 (or just ={m[1]})")
-                row_stated.append(stated_value)
+                row_stated.append(self._stated_total(m, cell))
                 continue
             row_stated.append(None)
             if bare in _EMPTY:
@@ -125,222 +142,150 @@ def _compute_table(header: list[RawCell], aligns: list[str | None], rows: list[l
             row_kinds.append("number")
             row_values.append(value)
             row_decimals[c] = written = decimals_of(bare, locale)
-            if written > decimals_col[c]:
-                decimals_col[c] = written
-            numbers_in_col[c] += 1
-        kinds.append(row_kinds)
-        values.append(row_values)
-        stated.append(row_stated)
-        bares.append(row_bares)
-        decimals.append(row_decimals)
+            if written > self.decimals_col[c]:
+                self.decimals_col[c] = written
+            self.numbers_in_col[c] += 1
+        self.kinds.append(row_kinds)
+        self.values.append(row_values)
+        self.stated.append(row_stated)
+        self.bares.append(row_bares)
+        self.decimals.append(row_decimals)
 
-    total_rows = {r for r in range(len(rows)) if "sum" in kinds[r]}
-    numeric = []
-    for c in range(ncols):
-        col_kinds = [kinds[r][c] for r in range(len(rows)) if r not in total_rows]
-        has_formula = any(kinds[r][c] in ("sum", "rowsum") for r in range(len(rows)))
-        numeric.append((numbers_in_col[c] > 0 and "text" not in col_kinds) or has_formula)
+    def _stated_total(self, m: re.Match[str], cell: RawCell) -> Decimal | None:
+        """The total a formula cell states (`=sum 561,5`), None if none (or not a number: an error)."""
+        if not m[2].strip():
+            return None
+        try:
+            return parse_number(_bare(m[2]), self.ctx.locale)
+        except NumberFormatError as exc:
+            self.ctx.diags.error(self.ctx.path, cell.line, f"the stated total after '={m[1]}' is not a number: {exc}",
+                                 f"write it like this: ={m[1]} 561,5 (or just ={m[1]})")
+        return None
 
-    notes: list[str] = []
-    computed_value: dict[tuple[int, int], Decimal] = {}
-    shown_value: dict[tuple[int, int], Decimal] = {}
-    note_of: dict[tuple[int, int], int] = {}
-    cell_decimals: dict[tuple[int, int], int] = {}
+    def numeric_columns(self) -> list[bool]:
+        """Columns of numbers (text only in total rows) or with a formula: aligned right, numbers in the CSV."""
+        numeric = []
+        for c in range(self.ncols):
+            col_kinds = [self.kinds[r][c] for r in range(len(self.rows)) if r not in self.total_rows]
+            has_formula = any(self.kinds[r][c] in ("sum", "rowsum") for r in range(len(self.rows)))
+            numeric.append((self.numbers_in_col[c] > 0 and "text" not in col_kinds) or has_formula)
+        return numeric
 
-    def value_at(r: int, c: int) -> Decimal | None:
-        if (r, c) in computed_value:
-            return computed_value[(r, c)]
-        return values[r][c]
+    def value_at(self, r: int, c: int) -> Decimal | None:
+        if (r, c) in self.computed_value:
+            return self.computed_value[(r, c)]
+        return self.values[r][c]
 
-    def check_stated(r: int, c: int, computed: Decimal, decimals: int, terms: int) -> None:
-        want = stated[r][c]
-        shown_value[(r, c)] = computed
+    def check_stated(self, r: int, c: int, computed: Decimal, decimals: int, terms: int) -> None:
+        ctx = self.ctx
+        want = self.stated[r][c]
+        self.shown_value[(r, c)] = computed
         if want is None or want == computed:
             return
         diff = abs(want - computed)
         tolerance = Decimal(terms) * Decimal(5) / (Decimal(10) ** (decimals + 1)) if decimals > 0 else Decimal(0)
         fmt = lambda v: format_number(v, ctx.locale, decimals)  # noqa: E731
-        place = f"'{header_text[c]}'" if header_text[c] else f"column {c + 1}"
+        place = f"'{self.header_text[c]}'" if self.header_text[c] else f"column {c + 1}"
         if diff <= tolerance:
-            shown_value[(r, c)] = want
-            notes.append(ctx.gettext("The total %(stated)s is stated in the source; the rounded figures "
-                                     "in the table add up to %(computed)s.")
-                         % {"stated": fmt(want), "computed": fmt(computed)})
-            note_of[(r, c)] = len(notes)
-            ctx.diags.note(ctx.path, rows[r][c].line,
+            self.shown_value[(r, c)] = want
+            self.notes.append(ctx.gettext("The total %(stated)s is stated in the source; the rounded figures "
+                                          "in the table add up to %(computed)s.")
+                              % {"stated": fmt(want), "computed": fmt(computed)})
+            self.note_of[(r, c)] = len(self.notes)
+            ctx.diags.note(ctx.path, self.rows[r][c].line,
                            f"stated total {fmt(want)} in {place} differs from the sum of the rows "
                            f"{fmt(computed)} by {fmt(diff)}, within the rounding of the {terms} rows; the stated "
                            f"total is shown with a footnote")
         else:
-            ctx.diags.warning(ctx.path, rows[r][c].line,
+            ctx.diags.warning(ctx.path, self.rows[r][c].line,
                               f"stated total {fmt(want)} in {place} differs from the computed sum "
                               f"{fmt(computed)} by {fmt(diff)}; the computed sum is shown",
                               "check the rows above and the stated figure")
 
-    def rowsum(r: int, c: int) -> None:
+    def rowsum(self, r: int, c: int) -> None:
         total, dec, terms = Decimal(0), 0, 0
         for k in range(1, c):
-            v = value_at(r, k)
-            if kinds[r][k] == "text":
-                ctx.diags.error(ctx.path, rows[r][k].line,
-                                f"'=rowsum' in column {c + 1} adds the cells to its left, but "
-                                f"{why_not_a_number(_bare(rows[r][k].text), locale)}",
-                                "write the number the Danish way (1.234,5), or leave the cell empty")
+            v = self.value_at(r, k)
+            if self.kinds[r][k] == "text":
+                self.ctx.diags.error(self.ctx.path, self.rows[r][k].line,
+                                     f"'=rowsum' in column {c + 1} adds the cells to its left, but "
+                                     f"{why_not_a_number(_bare(self.rows[r][k].text), self.ctx.locale)}",
+                                     "write the number the Danish way (1.234,5), or leave the cell empty")
             if v is not None:
                 total += v
-                dec = max(dec, cell_decimals.get((r, k), decimals_col[k]))
+                dec = max(dec, self.cell_decimals.get((r, k), self.decimals_col[k]))
                 terms += 1
-        computed_value[(r, c)] = total
-        cell_decimals[(r, c)] = dec
-        check_stated(r, c, total, dec, terms)
+        self.computed_value[(r, c)] = total
+        self.cell_decimals[(r, c)] = dec
+        self.check_stated(r, c, total, dec, terms)
 
-    def colsum(r: int, c: int) -> None:
-        start = max((t for t in total_rows if t < r), default=-1) + 1
-        total, terms, dec = Decimal(0), 0, decimals_col[c]
+    def colsum(self, r: int, c: int) -> None:
+        start = max((t for t in self.total_rows if t < r), default=-1) + 1
+        total, terms, dec = Decimal(0), 0, self.decimals_col[c]
         for k in range(start, r):
-            if kinds[k][c] == "text":
-                ctx.diags.error(ctx.path, rows[k][c].line,
-                                f"the total in column '{header_text[c]}' adds the cells above it, but "
-                                f"{why_not_a_number(_bare(rows[k][c].text), locale)}",
-                                "write the number the Danish way (1.234,5), or leave the cell empty or '-'")
+            if self.kinds[k][c] == "text":
+                self.ctx.diags.error(self.ctx.path, self.rows[k][c].line,
+                                     f"the total in column '{self.header_text[c]}' adds the cells above it, but "
+                                     f"{why_not_a_number(_bare(self.rows[k][c].text), self.ctx.locale)}",
+                                     "write the number the Danish way (1.234,5), or leave the cell empty or '-'")
                 continue
-            v = value_at(k, c)
+            v = self.value_at(k, c)
             if v is not None:
                 total += v
                 terms += 1
-                dec = max(dec, cell_decimals.get((k, c), 0))
-        computed_value[(r, c)] = total
-        cell_decimals[(r, c)] = dec
-        check_stated(r, c, total, dec, terms)
+                dec = max(dec, self.cell_decimals.get((k, c), 0))
+        self.computed_value[(r, c)] = total
+        self.cell_decimals[(r, c)] = dec
+        self.check_stated(r, c, total, dec, terms)
 
-    for r in range(len(rows)):
-        if r not in total_rows:
-            for c in range(ncols):
-                if kinds[r][c] == "rowsum":
-                    rowsum(r, c)
-    for r in sorted(total_rows):
-        for c in range(ncols):
-            if kinds[r][c] == "sum":
-                if c == 0:
-                    ctx.diags.error(ctx.path, rows[r][c].line, "'=sum' cannot stand in the first column",
-                                    "the first column holds the row's label, e.g. **I alt**")
-                    continue
-                colsum(r, c)
-        for c in range(ncols):
-            if kinds[r][c] == "rowsum":
-                rowsum(r, c)
+    def compute_totals(self) -> None:
+        """Row sums of the plain rows first, then each total row's column sums and its row sums."""
+        for r in range(len(self.rows)):
+            if r not in self.total_rows:
+                for c in range(self.ncols):
+                    if self.kinds[r][c] == "rowsum":
+                        self.rowsum(r, c)
+        for r in sorted(self.total_rows):
+            for c in range(self.ncols):
+                if self.kinds[r][c] == "sum":
+                    if c == 0:
+                        self.ctx.diags.error(self.ctx.path, self.rows[r][c].line,
+                                             "'=sum' cannot stand in the first column",
+                                             "the first column holds the row's label, e.g. **I alt**")
+                        continue
+                    self.colsum(r, c)
+            for c in range(self.ncols):
+                if self.kinds[r][c] == "rowsum":
+                    self.rowsum(r, c)
 
-    out_rows: list[tuple[Cell, ...]] = []
-    for r, row in enumerate(rows):
-        cells = []
-        row_kinds = kinds[r]
-        for c in range(ncols):
-            raw = row[c]
-            kind = row_kinds[c]
-            if kind == "text" or kind == "empty":
-                cells.append(Cell(raw.html, bares[r][c]))
-            elif (r, c) in computed_value:
-                shown = shown_value[(r, c)]
-                text = format_number(shown, locale, cell_decimals[(r, c)])
-                html = escape(text)
-                if raw.text.strip().startswith("**"):
-                    html = f"<strong>{html}</strong>"
-                cells.append(Cell(html, text, computed_value[(r, c)], True,
-                                  shown if shown != computed_value[(r, c)] else None, note_of.get((r, c))))
-            elif kind == "number":
-                text = format_number(values[r][c], locale, decimals[r][c])
-                html = escape(text)
-                if raw.text.strip().startswith("**"):
-                    html = f"<strong>{html}</strong>"
-                cells.append(Cell(html, text, values[r][c]))
-            else:
-                cells.append(Cell(raw.html, bares[r][c]))
-        out_rows.append(tuple(cells))
-
-    has_computed = bool(computed_value)
-    return Table(
-        caption=caption_html, caption_text=caption_text, groups=tuple(groups) if has_groups else (),
-        header=tuple(header_html), header_text=tuple(header_text), numeric=tuple(numeric),
-        rows=tuple(out_rows), total_rows=frozenset(total_rows), notes=tuple(notes),
-        csv_name=f"tabel-{index}.csv" if has_computed else None, line=line,
-    )
+    def output_rows(self) -> list[tuple[Cell, ...]]:
+        """The cells as shown: text as written, numbers in the locale's way, computed totals (bold if marked)."""
+        locale = self.ctx.locale
+        out_rows: list[tuple[Cell, ...]] = []
+        for r, row in enumerate(self.rows):
+            cells = []
+            for c in range(self.ncols):
+                raw, kind = row[c], self.kinds[r][c]
+                if kind == "text" or kind == "empty":
+                    cells.append(Cell(raw.html, self.bares[r][c]))
+                elif (r, c) in self.computed_value:
+                    shown = self.shown_value[(r, c)]
+                    text = format_number(shown, locale, self.cell_decimals[(r, c)])
+                    computed = self.computed_value[(r, c)]
+                    cells.append(Cell(_bold_if(raw, escape(text)), text, computed, True,
+                                      shown if shown != computed else None, self.note_of.get((r, c))))
+                elif kind == "number":
+                    text = format_number(self.values[r][c], locale, self.decimals[r][c])
+                    cells.append(Cell(_bold_if(raw, escape(text)), text, self.values[r][c]))
+                else:
+                    cells.append(Cell(raw.html, self.bares[r][c]))
+            out_rows.append(tuple(cells))
+        return out_rows
 
 
-def table_name(table: Table, gettext: Callable[[str], str], number: int, heading: str = "") -> str:
-    """What a table is called by screen readers and download links: its caption, else its number and heading."""
-    if table.caption_text:
-        return table.caption_text
-    if heading:
-        return gettext("Table %(number)s, %(heading)s") % {"number": number, "heading": heading}
-    return gettext("Table %(number)s") % {"number": number}
-
-
-def render_table_html(table: Table, gettext: Callable[[str], str], csv_url: str | None = None,
-                      number: int = 1, heading: str = "") -> str:
-    """Accessible HTML of a table: caption, header scopes, numeric cells aligned right, a name of its own."""
-    name = table_name(table, gettext, number, heading)
-    out = [f'<div class="table-scroll" role="region" tabindex="0" aria-label="{escape(name)}">', '<table>']
-    if table.caption:
-        out.append(f"<caption>{table.caption}</caption>")
-    out.append("<thead>")
-    if table.groups:
-        out.append("<tr>")
-        for label, span in table.groups:
-            attrs = f' colspan="{span}"' if span > 1 else ""
-            if label:
-                out.append(f'<th scope="colgroup"{attrs} class="group">{escape(label)}</th>')
-            else:
-                out.append(f"<td{attrs}></td>")
-        out.append("</tr>")
-    out.append("<tr>")
-    for c, head in enumerate(table.header):
-        cls = ' class="num"' if table.numeric[c] else ""
-        out.append(f'<th scope="col"{cls}>{head}</th>' if head else f"<td{cls}></td>")
-    out.append("</tr></thead>")
-    out.append("<tbody>")
-    for r, row in enumerate(table.rows):
-        cls = ' class="total"' if r in table.total_rows else ""
-        out.append(f"<tr{cls}>")
-        for c, cell in enumerate(row):
-            num = table.numeric[c]  # like its header cell, so a column lines up
-            attrs = ' class="num"' if num else ""
-            content = cell.html
-            if cell.note:
-                content += (f'<sup class="note-ref"><a href="#t{table.line}-note-{cell.note}" '
-                            f'aria-label="{escape(gettext("Note"))} {cell.note}">{cell.note}</a></sup>')
-            if c == 0 and not table.numeric[0]:
-                out.append(f'<th scope="row">{content}</th>')
-            else:
-                out.append(f"<td{attrs}>{content}</td>")
-        out.append("</tr>")
-    out.append("</tbody></table></div>")
-    if table.notes or csv_url:
-        out.append('<div class="table-after">')
-        if table.notes:
-            out.append('<ol class="table-notes">')
-            for n, note in enumerate(table.notes, start=1):
-                out.append(f'<li id="t{table.line}-note-{n}">{escape(note)}</li>')
-            out.append("</ol>")
-        if csv_url:
-            label = gettext("Download as CSV: %(table)s") % {"table": name}
-            out.append(f'<p class="table-csv"><a href="{attribute_url(csv_url)}" download>{escape(label)}</a></p>')
-        out.append("</div>")
-    return "\n".join(out) + "\n"
-
-
-def table_csv(table: Table, locale: str) -> bytes:
-    """The table as CSV (';'-separated, numbers with the locale's decimal sign, no grouping)."""
-    rows: list[Sequence[str]] = [table.header_text]
-    for row in table.rows:
-        out = []
-        for c, cell in enumerate(row):
-            shown = cell.stated if cell.stated is not None else cell.value
-            if shown is not None and table.numeric[c]:
-                out.append(format_number(shown, locale, decimals_of(cell.text, locale), grouping=False))
-            else:
-                out.append(cell.text)
-        rows.append(out)
-    return write_csv(rows)
+def _bold_if(raw: RawCell, html: str) -> str:
+    """A figure's HTML, strong if the editor wrote the cell in bold."""
+    return f"<strong>{html}</strong>" if raw.text.strip().startswith("**") else html
 
 
 def split_caption(text: str) -> str | None:

@@ -5,9 +5,11 @@ import datetime as dt
 import pytest
 
 from agendasite.diagnostics import Diagnostics
-from agendasite.schema import ItemNumber, MeetingDate, check
+from agendasite.model import ItemNumber, MeetingDate
 from agendasite.schemas import ITEM, MEETING
-from agendasite.source import SourceError, parse_yaml, split_front_matter
+from agendasite.source import split_front_matter
+from agendasite.validate import check
+from agendasite.yamlpos import SourceError, parse_yaml
 
 
 def test_split_front_matter_reports_body_line():

@@ -12,7 +12,7 @@ from jinja2 import DictLoader, Environment, StrictUndefined
 
 from agendasite.i18n import load_translations
 from agendasite.render import format_meeting_date, format_short_date, interface_text, relative_url
-from agendasite.schema import MeetingDate
+from agendasite.model import MeetingDate
 
 
 def relative_url_posixpath(from_url: str, to_url: str) -> str:
