@@ -2,16 +2,29 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable
 
 from .diagnostics import Diagnostics
 from .model import Config
-from .outputguard import Setting
 from .schemas import SITE_CONFIG
 from .source import read_text
 from .validate import check
 from .yamlpos import SourceError, parse_yaml
+
+
+@dataclass(frozen=True, slots=True)
+class Setting:
+    """Where the output folder was chosen: site_config.yml's `output_dir` line, or the --out option."""
+
+    path: str  # the file as the editor knows it, or "--out"
+    line: int | None
+    value: str  # as written
+
+    @property
+    def name(self) -> str:
+        return "--out" if self.path == "--out" else "output_dir"
 
 
 def load_config(path: Path, diags: Diagnostics, overrides: dict | None = None,

@@ -12,8 +12,8 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from .funding_model import Column, Figure, FundingAnnex, FundingRow, Payment, Summary
 from .funding_parts import CSV_NAME, Comparison, record_html
-from .markdown import slugify
 from .schema import Record
+from .urls import slugify
 
 _DASH = Figure(None, text="-")
 

@@ -15,14 +15,14 @@ from .contributions import compute_contributions
 from .diagnostics import Diagnostics
 from .distribute import DistributionError, distribute
 from .funding_model import (Column, DataUse, Figure, FundingAnnex, FundingRow, Payment,
-                            SplitPart, as_table)
-from .funding_parts import CSV_NAME, Comparison, markdown_html, record_html
+                            SplitPart)
+from .funding_parts import CSV_NAME, Comparison, as_table, record_html
 from .funding_schemas import FUNDING
-from .markdown import slugify
 from .model import Annex
 from .numbers import bounded_arithmetic, format_number
 from .schema import Record, suggest
 from .source import SourceFile, read_text
+from .urls import slugify
 from .validate import check
 from .yamlpos import SourceError, parse_yaml
 
@@ -79,7 +79,7 @@ def data_use(table, locale: str, ctx) -> DataUse:
     """How a data file is shown on the annex page."""
     stated = Figure(table.stated_total) if table.stated_total is not None else None
     return DataUse(table.title, table.source, table.date, stated, Figure(table.total),
-                   markdown_html(table.acknowledged, ctx) or None)
+                   ctx.markdown_html(table.acknowledged) or None)
 
 
 def _key_rows(record: Record, rel: str, ctx) -> tuple[list[tuple[str, Decimal, Any]], list[DataUse]] | None:

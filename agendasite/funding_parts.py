@@ -1,16 +1,16 @@
 """What both funding models (a distribution by a key, contributions in scenarios) share: the check of the
-source's stated figures against the computed ones, Markdown values as HTML, the name of the annex's CSV."""
+source's stated figures against the computed ones, Markdown values as HTML, the annex as a table for its CSV."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 from decimal import Decimal
+from html import escape
 
 from .diagnostics import Diagnostics
-from .funding_model import Difference, Figure
-from .markdown import RenderContext
+from .funding_model import Difference, Figure, FundingAnnex
+from .model import Cell, Table
 from .numbers import format_number
-from .sanitize import ENV_KEY
 from .schema import Record
 
 CSV_NAME = "tabel-1.csv"
@@ -46,17 +46,27 @@ class Comparison:
         return False
 
 
-def markdown_html(text: str | None, ctx, where: tuple[str, int] | None = None) -> str:
-    """Render an intro or note (Markdown) to HTML; `where` (the file and the line of its key) places the
-    warnings for raw HTML removed and the errors for addresses that may not be published."""
-    if not text:
-        return ""
-    if where is None:
-        return ctx.md.render(text)
-    located = RenderContext(where[0], 0, ctx.config.language, ctx.diags, ctx.gettext, at_line=where[1])
-    return ctx.md.render(text, {ENV_KEY: located})
-
-
 def record_html(record: Record, key: str, rel: str, ctx) -> str:
     """A Markdown value of a funding annex as HTML, its messages at the line of its key."""
-    return markdown_html(record.get(key), ctx, (rel, record.line(key)))
+    return ctx.markdown_html(record.get(key), (rel, record.line(key)))
+
+
+def _cell(figure: Figure, locale: str) -> Cell:
+    if figure.value is None:
+        text = figure.text or ""
+        return Cell(text, text)
+    text = format_number(figure.value, locale, figure.decimals)
+    return Cell(text, text, figure.value, True)
+
+
+def as_table(annex: FundingAnnex, locale: str) -> Table:
+    """The annex's table as a generic Table, so it is written as CSV like every other table."""
+    header = (annex.first_label,) + tuple(c.label for c in annex.columns)
+    header_text = (annex.first_label,) + tuple(f"{c.group} – {c.label}" if c.group else c.label
+                                               for c in annex.columns)
+    rows = tuple((Cell(r.label + r.mark, r.label + r.mark),) + tuple(_cell(f, locale) for f in r.cells)
+                 for r in annex.rows)
+    return Table(caption=escape(annex.caption), caption_text=annex.caption, groups=annex.groups, header=header,
+                 header_text=header_text, numeric=(False,) + (True,) * len(annex.columns), rows=rows,
+                 total_rows=frozenset(i for i, r in enumerate(annex.rows) if r.total), notes=(),
+                 csv_name=annex.csv_name, line=1)

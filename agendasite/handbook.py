@@ -17,8 +17,8 @@ import sys
 from pathlib import Path
 
 from .diagnostics import Diagnostics
+from .digests import combine
 from .model import Site
-from .write import keep_folder
 
 HANDBOOK_DIR = "handbook"
 
@@ -94,8 +94,6 @@ def handbook_key(table: dict[str, tuple], inputs: list[Path], code: bytes, base_
     An incremental build with the same key keeps the last build's handbook instead of running MkDocs."""
     from importlib.metadata import PackageNotFoundError, version
 
-    from .cache import combine
-
     roots = tuple(str(p) for p in inputs)
     under = tuple(r + os.sep for r in roots)
     files = tuple(sorted((path, entry[2]) for path, entry in table.items() if path in roots or path.startswith(under)))
@@ -106,12 +104,6 @@ def handbook_key(table: dict[str, tuple], inputs: list[Path], code: bytes, base_
         except PackageNotFoundError:
             versions.append(None)
     return combine(files, code, tuple(versions), sys.version, base_url, today.isoformat())
-
-
-def keep_handbook(staged: Path, published: Path) -> bool:
-    """Hard-link the published handbook into the staged site (its inputs did not change); False if it cannot
-    be (then MkDocs builds it again)."""
-    return keep_folder(staged, published, HANDBOOK_DIR)
 
 
 def _display(config: Path, site: Site) -> str:

@@ -15,13 +15,13 @@ from icalendar import Calendar, Event
 from icalendar.cal import Timezone
 
 from .i18n import load_translations
-from .markdown import slugify
 from .model import Config, Meeting, Site
 from .plan import FilePlan, made
 from .published import (ModelParts, Parts, SiteFile, absolute, meeting_moment, site_and_body_files,
                         updated_moment, zone)
 from .render import format_short_date
 from .feeds import meeting_kind
+from .urls import slugify
 
 CALENDAR = "kalender.ics"
 END = b"END:VCALENDAR\r\n"

@@ -34,7 +34,7 @@ from .progress import Progress, silent
 from .render import make_environment, today_from_env
 from .sitewide import SiteMemo, full_step, lean_possible, site_step
 from .siteparts import PARTS, LeanOutputs, used_parts
-from .handbook import HANDBOOK_DIR, finish_handbook, handbook_inputs, handbook_key, keep_handbook
+from .handbook import HANDBOOK_DIR, finish_handbook, handbook_inputs, handbook_key
 from .search import INDEX_DIR
 from .outputguard import refuse_empty_site
 from .publish import set_aside
@@ -244,7 +244,7 @@ def _run(options: BuildOptions, result: BuildResult, config: Config, gettext) ->
         planned = len(lean.files) if lean else len(files)
         progress.done(count + planned)
         progress.phase("finish")
-        if keep_book and not keep_handbook(staging.path, output):
+        if keep_book and not keep_folder(staging.path, output, HANDBOOK_DIR):
             finishers.append(finish_handbook)
         if keep_index and not keep_folder(staging.path, output, INDEX_DIR):
             finishers.append(pipeline.index_search)

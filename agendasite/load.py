@@ -12,10 +12,11 @@ from .folders import DATA_DIR, MEETING_FILE, name_problem, not_a_file, scan_meet
 from .loadcontext import LoadContext, inside, read_file, render_body
 from .sanitize import ENV_KEY
 from .sitelinks import LinkCollector
-from .markdown import RenderContext, Rendered, make_parser, slugify
+from .markdown import RenderContext, Rendered, make_parser
 from .model import Config, Item, ItemNumber, Meeting, Section, Site
 from .schemas import ITEM, MEETING
 from .source import SourceFile
+from .urls import slugify
 from .validate import check
 
 

@@ -13,6 +13,7 @@ from .diagnostics import Diagnostics
 from .markdown import RenderContext, Rendered, render_document
 from .model import Config
 from .outline import outline_headings
+from .sanitize import ENV_KEY
 from .sitelinks import LinkCollector
 from .source import SourceFile, read_source
 from .yamlpos import SourceError
@@ -58,6 +59,16 @@ class LoadContext:
         if tail in ("", ".", "..") or os.path.islink(text):
             return str(Path(text).resolve())
         return os.path.join(self.real_dir(head), tail)
+
+    def markdown_html(self, text: str | None, where: tuple[str, int] | None = None) -> str:
+        """Render a Markdown value of a file (an intro, a note) to HTML; `where` (the file and the line of its
+        key) places the warnings for raw HTML removed and the errors for addresses that may not be published."""
+        if not text:
+            return ""
+        if where is None:
+            return self.md.render(text)
+        located = RenderContext(where[0], 0, self.config.language, self.diags, self.gettext, at_line=where[1])
+        return self.md.render(text, {ENV_KEY: located})
 
 
 def read_file(path: Path, ctx: LoadContext, front_required: bool = True) -> SourceFile | None:

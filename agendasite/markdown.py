@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import re
-import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -20,18 +18,11 @@ from .sanitize import ENV_KEY, sanitize_plugin
 from .sitelinks import LinkCollector, links_plugin
 from .tableout import render_table_html
 from .tables import RawCell, TableContext, compute_table, split_caption
+from .urls import slugify
 
-_TRANSLIT = str.maketrans({"æ": "ae", "ø": "o", "å": "a", "Æ": "ae", "Ø": "o", "Å": "a", "ß": "ss"})
 
 # Post-processing steps applied to the token stream of every document, in order.
 TokenStep = Callable[[list[Token], "RenderContext"], list[Token]]
-
-
-def slugify(text: str) -> str:
-    """An ASCII slug for anchors and URLs (æ→ae, ø→o, å→a)."""
-    text = text.translate(_TRANSLIT)
-    text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii").lower()
-    return re.sub(r"[^a-z0-9]+", "-", text).strip("-") or "afsnit"
 
 
 def make_parser(dispatch: bool = True) -> MarkdownIt:

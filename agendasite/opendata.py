@@ -16,12 +16,12 @@ from typing import Any
 from urllib.parse import unquote
 
 from .i18n import load_translations
-from .markdown import slugify
 from .model import Annex, Config, Item, Meeting, Table
 from .published import absolute, iso, meeting_moment, shown_title, updated_moment
 from .render import format_short_date
 from .tableout import table_csv
 from .feeds import meeting_kind
+from .urls import slugify
 
 SCHEMA = "https://schema.oparl.org/1.1/"
 ROOT = "oparl/"

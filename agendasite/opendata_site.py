@@ -12,12 +12,12 @@ from __future__ import annotations
 import json
 from typing import Any, Callable
 
-from .cache import combine
-from .markdown import slugify
+from .digests import combine
 from .model import Meeting, Site
 from .opendata import ROOT, SCHEMA, OpenData, json_text, location, open_data_part, paper_path
 from .plan import FilePlan, made
 from .published import Body, ModelParts, Parts, SiteFile, absolute, bodies_of, iso, updated_part
+from .urls import slugify
 
 LISTS = ("organizations", "people", "meetings", "papers", "agenda-items", "files")
 

@@ -26,9 +26,9 @@ from .i18n import load_translations
 from .load import load_site
 from .model import Site
 from .plan import FilePlan, PagePlan, plan_site
-from .render import make_environment, relative_url, render_page, today_from_env
+from .render import make_environment, render_page, today_from_env
 from .sitelinks import LinkCollector, check_site_links, resolve_file_links, resolve_site_links
-from .urls import template_url
+from .urls import relative_url, template_url
 from .outputs import check_unique_outputs, report_template_error, source_of
 from .outputguard import OutputGuard, refuse_empty_site
 from .write import StagingDir, asset_files

@@ -19,8 +19,8 @@ import zoneinfo
 from dataclasses import dataclass
 from typing import Any, Callable, Iterable, Protocol
 
-from .markdown import slugify
 from .model import Config, Item, Meeting, Site
+from .urls import slugify
 
 Producer = Callable[[Config, Meeting], dict[str, Any]]  # a complete meeting's parts, by name
 _PLACEHOLDER = "agendasite-parts"

@@ -9,7 +9,6 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import functools
-import posixpath
 from functools import lru_cache
 from pathlib import Path
 from typing import Any, Callable
@@ -26,44 +25,6 @@ from .numbers import format_number
 from .templatefiles import ConfinedLoader
 
 BUILTIN_TEMPLATES = Path(__file__).parent / "templates"
-
-
-def relative_url(from_url: str, to_url: str) -> str:
-    """A link from page `from_url` to `to_url` (both site-relative) that works under any base path."""
-    if to_url.startswith(_NOT_RELATIVE):
-        return to_url
-    target, hash_, fragment = to_url.partition("#")
-    base = from_url if from_url.endswith("/") or from_url == "" else posixpath.dirname(from_url)
-    if not base:
-        rel = target or "."
-    elif "/." in "/" + target or "/." in "/" + base:  # `.` or `..` segments: let posixpath normalise them
-        rel = posixpath.relpath("/" + target, "/" + base.rstrip("/"))
-    else:  # what posixpath.relpath gives for plain segments, without its normalising (10x faster)
-        start = _segments(base)
-        first = target.partition("/")[0]
-        if start and first != start[0] and (first or not target) and "//" not in target:  # no folder in common
-            return "../" * len(start) + to_url
-        path = [part for part in target.split("/") if part]
-        common = 0
-        for a, b in zip(start, path):
-            if a != b:
-                break
-            common += 1
-        rel = "/".join([".."] * (len(start) - common) + path[common:]) or "."
-    if rel == ".":
-        rel = "./"
-    elif (target == "" or target.endswith("/")) and not rel.endswith("/"):
-        rel += "/"
-    return rel + hash_ + fragment
-
-
-_NOT_RELATIVE = ("http://", "https://", "mailto:", "#")
-
-
-@lru_cache(maxsize=4096)
-def _segments(base: str) -> tuple[str, ...]:
-    """A page folder's path segments (every link of a page starts from the same folder)."""
-    return tuple(part for part in base.split("/") if part)
 
 
 class SiteSandbox(ImmutableSandboxedEnvironment):

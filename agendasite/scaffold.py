@@ -10,11 +10,11 @@ from pathlib import Path
 from .config import load_config
 from .diagnostics import Diagnostics, format_diagnostic
 from .load import MEETING_FILE
-from .markdown import slugify
 from .model import Config, ItemNumber, MeetingDate
 from .schema import Field
 from .schemas import MEETING
 from .source import read_source
+from .urls import slugify
 from .validate import check, convert_scalar
 from .yamlpos import Pos, SourceError, YText
 

@@ -23,7 +23,7 @@ from markdown_it import MarkdownIt
 from markdown_it.rules_core import StateCore
 
 from .diagnostics import Diagnostics
-from .urls import SCHEME_HINT, UnsafeURL, attribute_url, checked_url, scheme_of
+from .urls import SCHEME_HINT, UnsafeURL, attribute_url, checked_url, relative_url, scheme_of
 
 SCHEME = "agendasite:"
 ENV_KEY = "agendasite"
@@ -165,8 +165,6 @@ def links_plugin(md: MarkdownIt) -> None:
 
 def resolve_site_links(html: str, page_url: str) -> str:
     """Make every `agendasite:` address in a rendered page relative to that page."""
-    from .render import relative_url
-
     if SCHEME not in html:
         return html
 
