@@ -125,7 +125,7 @@ def scan(roots: list[Path]) -> dict[str, tuple[int, int]]:
     return found
 
 
-NOT_A_FILE = -1  # the size recorded for an entry that is no regular file (load.py reports it)
+NOT_A_FILE = -1  # the size recorded for an entry that is no regular file (meetings.py reports it)
 
 
 def hash_table(found: dict[str, tuple[int, int]], previous: StatTable, previous_scan_ns: int,

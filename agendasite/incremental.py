@@ -24,22 +24,22 @@ from .cache import (ENTRY, PACKAGE_DIR, FastRecord, StatTable, clear_damaged_fol
                     fast_key, hash_table, options_key, output_stamp, read_entry, resolve_cache_dir, scan_once, state_dir,
                     write_entry)
 
-from .load import DATA_DIR, load_site
-from .sitelinks import LinkCollector
+from .load.meetings import DATA_DIR, load_site
+from .markdown.sitelinks import LinkCollector
 from .model import Config, Meeting
 from .outputguard import cache_problem
 from .parallel import (SUMMARIES, Job, MeetingState, fast_pickling, fewer_collections, payer_entries_of,
                        process_all, worker_count)
 from .progress import Progress, silent
-from .render import make_environment, today_from_env
+from .render.environment import make_environment, today_from_env
 from .sitewide import SiteMemo, full_step, lean_possible, site_step
 from .siteparts import PARTS, LeanOutputs, used_parts
-from .handbook import HANDBOOK_DIR, finish_handbook, handbook_inputs, handbook_key
-from .search import INDEX_DIR
+from .finish.handbook import HANDBOOK_DIR, finish_handbook, handbook_inputs, handbook_key
+from .finish.search import INDEX_DIR
 from .outputguard import refuse_empty_site
 from .publish import set_aside
-from .templatedeps import pages_read_memo
-from .templatefiles import compiled_cache
+from .render.templatedeps import pages_read_memo
+from .render.templatefiles import compiled_cache
 from .write import StagingDir, asset_files, keep_folder
 
 if TYPE_CHECKING:

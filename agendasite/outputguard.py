@@ -18,9 +18,9 @@ from pathlib import Path
 from typing import Callable
 
 from .cache import recorded_output, state_dir
-from .config import Setting
+from .source.config import Setting
 from .diagnostics import Diagnostics
-from .handbook import docs_folder
+from .finish.handbook import docs_folder
 from .model import Config
 from .publish import recover_output
 from .write import MARKER, marked_meetings

@@ -11,25 +11,25 @@ from typing import Any, Callable
 
 from jinja2 import TemplateError
 
-from .config import load_config
+from .source.config import load_config
 from .cache import forget_scan, resolve_cache_dir, unchanged_summary
 from .diagnostics import Diagnostics
-from .feeds import plan_feeds
-from .handbook import finish_handbook
-from .ical import plan_calendars
+from .outputs.feeds import plan_feeds
+from .finish.handbook import finish_handbook
+from .outputs.ical import plan_calendars
 from .incremental import run as incremental_run
 from .incremental import cache_usable, templates_use_site
-from .opendata_site import plan_open_data
-from .search import index_search
-from .sitemap import plan_sitemap
-from .i18n import load_translations
-from .load import load_site
+from .outputs.opendata_site import plan_open_data
+from .finish.search import index_search
+from .outputs.sitemap import plan_sitemap
+from .render.i18n import load_translations
+from .load.meetings import load_site
 from .model import Site
-from .plan import FilePlan, PagePlan, plan_site
-from .render import make_environment, render_page, today_from_env
-from .sitelinks import LinkCollector, check_site_links, resolve_file_links, resolve_site_links
-from .urls import relative_url, template_url
-from .outputs import check_unique_outputs, report_template_error, source_of
+from .plan.pages import FilePlan, PagePlan, plan_site
+from .render.environment import make_environment, render_page, today_from_env
+from .markdown.sitelinks import LinkCollector, check_site_links, resolve_file_links, resolve_site_links
+from .source.urls import relative_url, template_url
+from .plan.checks import check_unique_outputs, report_template_error, source_of
 from .outputguard import OutputGuard, refuse_empty_site
 from .write import StagingDir, asset_files
 

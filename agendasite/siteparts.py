@@ -20,16 +20,16 @@ from typing import TYPE_CHECKING, Any, Callable
 
 from .cache import ENTRY, combine, digest, read_entry, write_entry, write_entry_bytes
 from .cachedata import encode_entry
-from .feeds import feed_files, feed_part, plan_feeds
-from .ical import calendar_files, calendar_part, plan_calendars
+from .outputs.feeds import feed_files, feed_part, plan_feeds
+from .outputs.ical import calendar_files, calendar_part, plan_calendars
 from .model import Meeting, Site
-from .opendata import open_data_part
-from .opendata_site import open_data_files, plan_open_data
-from .outputs import file_entries
-from .plan import FilePlan
-from .published import Parts, Producer, SiteFile, updated_part
-from .sitelinks import resolve_file_links
-from .sitemap import plan_sitemap, sitemap_files, sitemap_part
+from .outputs.opendata import open_data_part
+from .outputs.opendata_site import open_data_files, plan_open_data
+from .plan.checks import file_entries
+from .plan.pages import FilePlan
+from .plan.published import Parts, Producer, SiteFile, updated_part
+from .markdown.sitelinks import resolve_file_links
+from .outputs.sitemap import plan_sitemap, sitemap_files, sitemap_part
 
 if TYPE_CHECKING:
     from .parallel import Job, MeetingState, SiteSummary

@@ -26,11 +26,11 @@ from jinja2 import TemplateError
 from .cache import combine, digest
 from .diagnostics import Diagnostics
 from .model import Config, Site
-from .outputs import check_unique_entries, check_unique_outputs, page_entries, report_template_error
+from .plan.checks import check_unique_entries, check_unique_outputs, page_entries, report_template_error
 from .parallel import Job, MeetingState, SiteSummary, load_parsed, render_pages
-from .payers import PayerEntry, payers_from
-from .plan import FilePlan, PagePlan, plan_site, plan_site_pages
-from .sitelinks import SiteLink, anchors_of, check_site_links, resolve_file_links
+from .plan.payers import PayerEntry, payers_from
+from .plan.pages import FilePlan, PagePlan, plan_site, plan_site_pages
+from .markdown.sitelinks import SiteLink, anchors_of, check_site_links, resolve_file_links
 from .siteparts import lean_parts_possible
 
 # The templates that receive light meetings and summarised payer entries: overridden by the site, they

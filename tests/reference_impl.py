@@ -9,8 +9,8 @@ from typing import Sequence
 from babel import Locale
 from babel.numbers import parse_pattern
 
-from agendasite.distribute import DistributionError
-from agendasite.numbers import _cleaned, _parse_babel
+from agendasite.compute.distribute import DistributionError
+from agendasite.source.numbers import _cleaned, _parse_babel
 
 
 def parse_number_babel(text: str, locale: str = "da") -> Decimal:

@@ -7,7 +7,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from agendasite.distribute import DistributionError, distribute
+from agendasite.compute.distribute import DistributionError, distribute
 
 from .reference_impl import exact_shares
 

@@ -6,10 +6,10 @@ import pytest
 
 from agendasite.diagnostics import Diagnostics
 from agendasite.model import ItemNumber, MeetingDate
-from agendasite.schemas import ITEM, MEETING
-from agendasite.source import split_front_matter
-from agendasite.validate import check
-from agendasite.yamlpos import SourceError, parse_yaml
+from agendasite.source.schemas import ITEM, MEETING
+from agendasite.source.files import split_front_matter
+from agendasite.source.validate import check
+from agendasite.source.yamlpos import SourceError, parse_yaml
 
 
 def test_split_front_matter_reports_body_line():

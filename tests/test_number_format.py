@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from agendasite.numbers import NumberFormatError, format_number, parse_number
+from agendasite.source.numbers import NumberFormatError, format_number, parse_number
 
 from .reference_impl import format_number_babel, parse_number_babel
 

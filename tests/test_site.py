@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from agendasite.numbers import parse_number
+from agendasite.source.numbers import parse_number
 
 from .conftest import soup
 from .linkcheck import check_links
