@@ -30,18 +30,7 @@ def compute_contributions(record: Record, rel: str, ctx) -> FundingAnnex | None:
         diags.error(rel, record.pos.line, "a contributions model needs 'scenarios'",
                     "add at least one scenario with its rows (see docs/funding.md)")
         return None
-    order: list[str] = []
-    marks: dict[str, str] = {}
-    groups: set[str] = set()
-    # Rows in the order of the scenario with the most rows; others' extra rows after them.
-    for scenario in sorted(scenarios, key=lambda sc: -len(sc.get("rows", []))):
-        for row in scenario.get("rows", []):
-            name = row.get("payer")
-            if name not in order:
-                order.append(name)
-            marks.setdefault(name, row.get("mark") or "")
-            if row.get("count") is not None:
-                groups.add(name)
+    order, marks, groups = _row_order(scenarios)
     columns: list[Column] = []
     cells: dict[str, list[Figure]] = {name: [] for name in order}
     totals: list[Figure] = []
@@ -51,24 +40,9 @@ def compute_contributions(record: Record, rel: str, ctx) -> FundingAnnex | None:
     for scenario in scenarios:
         title = scenario.get("title") + (scenario.get("mark") or "")
         rate: Decimal | None = scenario.get("hourly_rate")
-        rows: dict[str, Record] = {}
-        for row in scenario.get("rows", []):
-            if row.get("payer") in rows:
-                diags.error(rel, row.pos.line, f"'{row.get('payer')}' is listed twice in '{scenario.get('title')}'",
-                            "list each payer once per scenario")
-                return None
-            if row.get("hours") is not None and rate is None:
-                diags.error(rel, row.line("hours"), "'hours' needs the scenario's 'hourly_rate'",
-                            "add hourly_rate to the scenario, or give the value in 'hours_value'")
-                return None
-            if row.get("hours") is not None and row.get("hours_value") is not None:
-                diags.error(rel, row.line("hours_value"), "give either 'hours' or 'hours_value', not both",
-                            "the build computes the value of hours from 'hours' and the hourly rate")
-                return None
-            if row.get("amount") is not None and row.get("text") is not None:
-                diags.error(rel, row.line("text"), "give either 'amount' or 'text', not both", None)
-                return None
-            rows[row.get("payer")] = row
+        rows = _scenario_rows(scenario, rate, rel, diags)
+        if rows is None:
+            return None
         with_hours = rate is not None
         columns.append(Column(scenario.get("amount_label") or
                               (_("Amount per year") if record.get("period") == "per year" else _("Amount")), title,
@@ -140,3 +114,43 @@ def compute_contributions(record: Record, rel: str, ctx) -> FundingAnnex | None:
         split=(), summary_groups=tuple(s.get("title") + (s.get("mark") or "") for s in scenarios), summary=summary,
         differences=tuple(differences), acknowledged_html=tuple(acknowledged), data=(),
         payments=tuple(payments), csv_name=CSV_NAME, source=rel)
+
+
+def _row_order(scenarios: list[Record]) -> tuple[list[str], dict[str, str], set[str]]:
+    """The payers in the order of the scenario with the most rows (others' extra rows after them), each one's
+    mark, and those that stand for a group (a row with a count)."""
+    order: list[str] = []
+    marks: dict[str, str] = {}
+    groups: set[str] = set()
+    for scenario in sorted(scenarios, key=lambda sc: -len(sc.get("rows", []))):
+        for row in scenario.get("rows", []):
+            name = row.get("payer")
+            if name not in order:
+                order.append(name)
+            marks.setdefault(name, row.get("mark") or "")
+            if row.get("count") is not None:
+                groups.add(name)
+    return order, marks, groups
+
+
+def _scenario_rows(scenario: Record, rate: Decimal | None, rel: str, diags) -> dict[str, Record] | None:
+    """A scenario's rows by payer; None (with the located error) for a payer twice or a row that mixes keys."""
+    rows: dict[str, Record] = {}
+    for row in scenario.get("rows", []):
+        if row.get("payer") in rows:
+            diags.error(rel, row.pos.line, f"'{row.get('payer')}' is listed twice in '{scenario.get('title')}'",
+                        "list each payer once per scenario")
+            return None
+        if row.get("hours") is not None and rate is None:
+            diags.error(rel, row.line("hours"), "'hours' needs the scenario's 'hourly_rate'",
+                        "add hourly_rate to the scenario, or give the value in 'hours_value'")
+            return None
+        if row.get("hours") is not None and row.get("hours_value") is not None:
+            diags.error(rel, row.line("hours_value"), "give either 'hours' or 'hours_value', not both",
+                        "the build computes the value of hours from 'hours' and the hourly rate")
+            return None
+        if row.get("amount") is not None and row.get("text") is not None:
+            diags.error(rel, row.line("text"), "give either 'amount' or 'text', not both", None)
+            return None
+        rows[row.get("payer")] = row
+    return rows
