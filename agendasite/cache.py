@@ -21,6 +21,8 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from .digests import combine
+
 STATE_VERSION = 2  # 2: entries in cachedata's format instead of pickles
 ENTRY = ".msgpack"  # the suffix of every cache entry's file
 RACY_NS = 2_000_000_000  # a file changed this close to the last scan is hashed, not trusted by its stat
@@ -33,15 +35,6 @@ StatTable = dict[str, tuple[int, int, bytes]]  # absolute path -> (size, mtime_n
 def digest(data: bytes) -> bytes:
     """A short content hash."""
     return hashlib.blake2b(data, digest_size=16).digest()
-
-
-def combine(*parts: object) -> bytes:
-    """One digest of several values (bytes, text, numbers, tuples of them)."""
-    h = hashlib.blake2b(digest_size=16)
-    for part in parts:
-        h.update(part if isinstance(part, bytes) else repr(part).encode("utf-8"))
-        h.update(b"\x00")
-    return h.digest()
 
 
 def default_cache_dir(config_path: Path) -> Path:
@@ -132,7 +125,7 @@ def scan(roots: list[Path]) -> dict[str, tuple[int, int]]:
     return found
 
 
-NOT_A_FILE = -1  # the size recorded for an entry that is no regular file (load.py reports it)
+NOT_A_FILE = -1  # the size recorded for an entry that is no regular file (meetings.py reports it)
 
 
 def hash_table(found: dict[str, tuple[int, int]], previous: StatTable, previous_scan_ns: int,

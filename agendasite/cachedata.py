@@ -30,11 +30,11 @@ MAGIC = b"agendasite-cache\x03"  # the format's version: entries of another form
 _HEADER = struct.Struct("<II")  # payload length, CRC-32 of the payload
 # The dataclasses a cache entry may hold ("module:Class" in agendasite), written as their place in this list.
 ALLOWED = (
-    "cache:FastRecord", "diagnostics:Diagnostic", "sitelinks:SiteLink", "schema:MeetingDate", "schema:ItemNumber",
-    "model:Meeting", "model:Section", "model:Item", "model:Annex", "model:SubSection", "model:Table", "model:Cell",
+    "cache:FastRecord", "diagnostics:Diagnostic", "markdown.sitelinks:SiteLink", "model:MeetingDate",
+    "model:ItemNumber", "model:Meeting", "model:Section", "model:Item", "model:Annex", "model:SubSection", "model:Table", "model:Cell",
     "funding_model:FundingAnnex", "funding_model:Column", "funding_model:FundingRow", "funding_model:Figure",
     "funding_model:Difference", "funding_model:SplitPart", "funding_model:Payment", "funding_model:DataUse",
-    "funding_model:Summary", "payers:PayerEntry", "parallel:MeetingState", "parallel:SiteSummary",
+    "funding_model:Summary", "plan.payers:PayerEntry", "parallel:MeetingState", "parallel:SiteSummary",
     "meetingparts:PartsIndex", "sitewide:SiteMemo", "incremental:BuildState", "headings:MeetingHeading",
     "headings:ItemHeading", "headings:AnnexHeading",
 )

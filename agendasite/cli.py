@@ -65,10 +65,10 @@ def main(argv: list[str] | None = None) -> int:
             from .serve import main as serve_main
             return serve_main(rest)
         if command == "new":
-            from .scaffold import main as new_main
+            from .commands.scaffold import main as new_main
             return new_main(rest)
         if command == "reference":
-            from .reference import main as reference_main
+            from .commands.reference import main as reference_main
             return reference_main(rest)
         return build_main(rest)
     except KeyboardInterrupt:

@@ -4,10 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from decimal import Decimal
-from html import escape
 
-from .model import Cell, Table
-from .numbers import format_number
 
 
 @dataclass(frozen=True, slots=True)
@@ -133,24 +130,3 @@ class FundingAnnex:
             else:
                 out.append((column.group, 1))
         return tuple(out)
-
-
-def _cell(figure: Figure, locale: str) -> Cell:
-    if figure.value is None:
-        text = figure.text or ""
-        return Cell(text, text)
-    text = format_number(figure.value, locale, figure.decimals)
-    return Cell(text, text, figure.value, True)
-
-
-def as_table(annex: FundingAnnex, locale: str) -> Table:
-    """The annex's table as a generic Table, so it is written as CSV like every other table."""
-    header = (annex.first_label,) + tuple(c.label for c in annex.columns)
-    header_text = (annex.first_label,) + tuple(f"{c.group} – {c.label}" if c.group else c.label
-                                               for c in annex.columns)
-    rows = tuple((Cell(r.label + r.mark, r.label + r.mark),) + tuple(_cell(f, locale) for f in r.cells)
-                 for r in annex.rows)
-    return Table(caption=escape(annex.caption), caption_text=annex.caption, groups=annex.groups, header=header,
-                 header_text=header_text, numeric=(False,) + (True,) * len(annex.columns), rows=rows,
-                 total_rows=frozenset(i for i, r in enumerate(annex.rows) if r.total), notes=(),
-                 csv_name=annex.csv_name, line=1)

@@ -14,8 +14,7 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import ClassVar
 
-from .model import Annex, Item, Meeting
-from .schema import ItemNumber, MeetingDate
+from .model import Annex, Item, ItemNumber, Meeting, MeetingDate
 
 
 @dataclass(frozen=True, slots=True)

@@ -21,26 +21,26 @@ from typing import Any
 
 from .cache import (ENTRY, PACKAGE_DIR, FastRecord, StatTable, combine, digest, environment_key, fast_key,
                     hash_table, options_key, output_stamp, read_entry, scan, write_entry)
-from .handbook import HANDBOOK_DIR, finish_handbook, handbook_inputs, handbook_key, keep_handbook
-from .load import DATA_DIR, load_site
+from .finish.handbook import HANDBOOK_DIR, finish_handbook, handbook_inputs, handbook_key
+from .load.meetings import DATA_DIR, load_site
 from .headings import MeetingHeading
 from .model import Config, Site
 from .options import BuildOptions, BuildResult
 from .outputfiles import FileStats, stats_digest, stats_of, tampered, tree_stats
 from .outputguard import refuse_empty_site
-from .pages import render_text
+from .render.pages import render_text
 from .parallel import (SUMMARIES, Job, MeetingState, fast_pickling, load_parsed, payer_entries_of, process_all,
                        worker_count)
 from .progress import Progress, silent
 from .publish import set_aside, step
-from .render import NeedsWhole, make_environment, today_from_env
-from .search import INDEX_DIR, index_search
-from .sitelinks import LinkCollector
+from .render.environment import NeedsWhole, make_environment, today_from_env
+from .finish.search import INDEX_DIR, index_search
+from .markdown.sitelinks import LinkCollector
 from . import siteparts
 from .siteparts import PARTS, LeanOutputs, used_parts
 from .sitewide import SiteInputs, SiteMemo, site_checks, site_step, whole_meetings
-from .templatedeps import MEETING_PAGE_TEMPLATES, pages_read_memo
-from .templatefiles import compiled_cache
+from .render.templatedeps import MEETING_PAGE_TEMPLATES, pages_read_memo
+from .render.templatefiles import compiled_cache
 from .write import StagingDir, asset_files, keep_folder
 
 
@@ -329,7 +329,7 @@ def _finish(r: Run, staging: StagingDir, site: Site, finishers: list) -> None:
     r.progress.phase("finish")
     for finisher in finishers:
         if finisher == KEEP_HANDBOOK:
-            if not keep_handbook(staging.path, r.output):
+            if not keep_folder(staging.path, r.output, HANDBOOK_DIR):
                 finish_handbook(staging.path, site, r.result.diagnostics)
         elif finisher == KEEP_INDEX:
             r.index_kept = keep_folder(staging.path, r.output, INDEX_DIR)

@@ -15,14 +15,14 @@ from typing import Any
 
 from .cache import ENTRY, digest, write_entry_bytes
 from .cachedata import encode_entry
-from .feeds import feed_part
-from .ical import calendar_part
+from .outputs.feeds import feed_part
+from .outputs.ical import calendar_part
 from .model import Config, Meeting
-from .opendata import open_data_part
-from .plan import FilePlan
-from .published import Producer, updated_part
-from .sitelinks import resolve_file_links
-from .sitemap import sitemap_part
+from .outputs.opendata import open_data_part
+from .plan.pages import FilePlan
+from .plan.published import Producer, updated_part
+from .markdown.sitelinks import resolve_file_links
+from .outputs.sitemap import sitemap_part
 
 PARTS = "parts"  # cache folder: meetings' parts (and papers' texts) by digest
 PRODUCERS: tuple[Producer, ...] = (updated_part, feed_part, calendar_part, sitemap_part, open_data_part)

@@ -6,7 +6,39 @@ import datetime as dt
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from .schema import ItemNumber, MeetingDate
+
+@dataclass(frozen=True, slots=True, order=True)
+class MeetingDate:
+    """A meeting date; `day` is None when only the month is known."""
+
+    year: int
+    month: int
+    day: int | None = None
+
+    def iso(self) -> str:
+        return f"{self.year:04d}-{self.month:02d}" + (f"-{self.day:02d}" if self.day else "")
+
+    def as_date(self) -> dt.date:
+        """The first possible day (used for sorting and 'upcoming')."""
+        return dt.date(self.year, self.month, self.day or 1)
+
+    def last_date(self) -> dt.date:
+        """The last possible day of the meeting."""
+        if self.day:
+            return self.as_date()
+        nxt = dt.date(self.year + (self.month == 12), self.month % 12 + 1, 1)
+        return nxt - dt.timedelta(days=1)
+
+
+@dataclass(frozen=True, slots=True, order=True)
+class ItemNumber:
+    """An agenda item number such as 3.4 (section 3, item 4)."""
+
+    section: int
+    index: int
+
+    def __str__(self) -> str:
+        return f"{self.section}.{self.index}"
 
 
 @dataclass(frozen=True, slots=True)

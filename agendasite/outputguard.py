@@ -14,31 +14,18 @@ from __future__ import annotations
 import errno
 import os
 import pickletools
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable
 
 from .cache import recorded_output, state_dir
+from .source.config import Setting
 from .diagnostics import Diagnostics
-from .handbook import docs_folder
+from .finish.handbook import docs_folder
 from .model import Config
 from .publish import recover_output
 from .write import MARKER, marked_meetings
 
 _FIX = "set output_dir (or --out) to a folder of its own, such as 'site' beside site_config.yml (the default)"
-
-
-@dataclass(frozen=True, slots=True)
-class Setting:
-    """Where the output folder was chosen: site_config.yml's `output_dir` line, or the --out option."""
-
-    path: str  # the file as the editor knows it, or "--out"
-    line: int | None
-    value: str  # as written
-
-    @property
-    def name(self) -> str:
-        return "--out" if self.path == "--out" else "output_dir"
 
 
 def protected_folders(config: Config, cache: Path) -> list[tuple[Path, str]]:

@@ -24,16 +24,16 @@ from jinja2 import Environment
 
 from .cache import ENTRY, digest, read_entry, write_entry
 from .diagnostics import Diagnostic, Diagnostics
-from .load import load_meeting
-from .loadcontext import LoadContext
-from .markdown import make_parser
+from .load.meetings import load_meeting
+from .load.context import LoadContext
+from .markdown.parser import make_parser
 from .headings import AnnexHeading, ItemHeading, MeetingHeading, annex_heading, item_heading, meeting_heading
 from .model import Config, Meeting, Site
-from .payers import PayerEntry, payer_entries
-from .outputs import file_entries, page_entries
-from .pages import render_reporting
-from .plan import plan_site
-from .sitelinks import LinkCollector, SiteLink, anchors_of, resolve_file_links
+from .plan.payers import PayerEntry, payer_entries
+from .plan.checks import file_entries, page_entries
+from .render.pages import render_reporting
+from .plan.pages import plan_site
+from .markdown.sitelinks import LinkCollector, SiteLink, anchors_of, resolve_file_links
 from .meetingparts import PARTS, meeting_parts
 from .write import link_new, make_parent, write_new
 

@@ -17,9 +17,9 @@ from pathlib import Path
 from typing import Iterator
 
 from .cache import resolve_cache_dir, state_dir, unchanged_summary
-from .config import load_config
+from .source.config import load_config
 from .diagnostics import Diagnostics
-from .i18n import load_translations
+from .render.i18n import load_translations
 from .incremental import run as run_engine
 from .model import Config
 from .options import BuildOptions, BuildResult

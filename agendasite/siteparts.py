@@ -20,16 +20,15 @@ from typing import Any, Callable
 
 from .cache import ENTRY, combine, digest, read_entry, write_entry
 from .meetingparts import PARTS, PartsIndex
-from .feeds import feed_files, plan_feeds
-from .ical import calendar_files, plan_calendars
+from .outputs.feeds import feed_files, plan_feeds
+from .outputs.ical import calendar_files, plan_calendars
 from .model import Meeting, Site
-from .opendata import plan_open_data
-from .opendata_site import open_data_files
+from .outputs.opendata_site import open_data_files, plan_open_data
 from .parallel import Job, MeetingState, load_parsed, parts_store
-from .plan import FilePlan
-from .published import Parts, Producer, SiteFile
-from .sitelinks import resolve_file_links
-from .sitemap import plan_sitemap, sitemap_files
+from .plan.pages import FilePlan
+from .plan.published import Parts, Producer, SiteFile
+from .markdown.sitelinks import resolve_file_links
+from .outputs.sitemap import plan_sitemap, sitemap_files
 
 
 SitePages = Callable[[], tuple[list[str], list[str]]]

@@ -19,13 +19,13 @@ from typing import Callable
 from .cache import combine, digest
 from .diagnostics import Diagnostics
 from .model import Site
-from .outputs import check_unique_entries, page_entries
-from .pages import render_reporting
+from .plan.checks import check_unique_entries, page_entries
+from .render.pages import render_reporting
 from .parallel import MeetingState, SiteSummary, render_pages
-from .payers import PayerEntry, collect_payers, payers_from
-from .plan import PagePlan, plan_site_pages
-from .render import NeedsWhole
-from .sitelinks import SiteLink, anchors_of, check_site_links
+from .plan.payers import PayerEntry, collect_payers, payers_from
+from .plan.pages import PagePlan, plan_site_pages
+from .render.environment import NeedsWhole
+from .markdown.sitelinks import SiteLink, anchors_of, check_site_links
 
 # Payments on the payer pages from which rendering them in several processes is worth starting those
 # (at 10,000 items, 20 payer pages of 20 ms each: 0.47 s in one process, 0.34 s with two)

@@ -13,8 +13,8 @@ import sys
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))  # run as a script: the checkout's agendasite
-from agendasite.distribute import distribute  # noqa: E402  (the build's own rules for the written-out numbers)
-from agendasite.numbers import format_number  # noqa: E402
+from agendasite.compute.distribute import distribute  # noqa: E402  (the build's own rules for the written-out numbers)
+from agendasite.source.numbers import format_number  # noqa: E402
 
 ITEMS_PER_MEETING = 15
 SECTIONS = ((1, "Godkendelse af dagsorden og referat"), (2, "Siden sidst"), (3, "Regionalpolitiske sager"),

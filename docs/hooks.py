@@ -1,7 +1,7 @@
 """MkDocs hook: write the front-matter and configuration reference from agendasite's schema; valid HTML.
 
 The reference is never typed: the page `reference.md` is generated at build time from
-`agendasite.schemas.ALL_SCHEMAS`, so the handbook cannot drift from what the build checks.
+`agendasite.source.schemas.ALL_SCHEMAS`, so the handbook cannot drift from what the build checks.
 
 Material's base.html (not a partial, so not overridable without copying the whole page) gives its two
 hidden menu checkboxes `autocomplete="off"`, which HTML allows only on text-like inputs: the Nu HTML
@@ -23,10 +23,10 @@ CHECKBOX_AUTOCOMPLETE = re.compile(r'(<input class="md-toggle"[^>]*type="checkbo
 
 
 def reference_page() -> str:
-    """The whole reference page (agendasite.reference: also `python build.py reference`)."""
+    """The whole reference page (agendasite.commands.reference: also `python build.py reference`)."""
     if str(REPO) not in sys.path:
         sys.path.insert(0, str(REPO))  # the package of this checkout, even when not installed
-    from agendasite.reference import reference_page as page
+    from agendasite.commands.reference import reference_page as page
 
     return page()
 

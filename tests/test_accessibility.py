@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from agendasite.handbook import HANDBOOK_DIR
+from agendasite.finish.handbook import HANDBOOK_DIR
 
 from .conftest import run_build, soup, write
 

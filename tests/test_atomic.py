@@ -145,11 +145,11 @@ def test_a_failed_build_after_a_good_one_keeps_it(tiny_site: Path, monkeypatch: 
 
 _INTERNAL = textwrap.dedent("""
     import sys
-    from agendasite import tables
+    from agendasite.compute import tables
     def broken(*args, **kwargs):
         raise ZeroDivisionError("division by zero")
     tables.compute_table = broken
-    import agendasite.markdown as md
+    import agendasite.markdown.parser as md
     md.compute_table = broken
     from agendasite.cli import main
     sys.exit(main([]))

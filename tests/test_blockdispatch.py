@@ -8,8 +8,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from markdown_it import MarkdownIt
 
-from agendasite.blockdispatch import dispatch_block_rules, fast_normalize
-from agendasite.markdown import make_parser
+from agendasite.markdown.blockdispatch import dispatch_block_rules, fast_normalize
+from agendasite.markdown.parser import make_parser
 
 FAST, PLAIN = make_parser(), make_parser(dispatch=False)
 ROOT = Path(__file__).resolve().parent.parent

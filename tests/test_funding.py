@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from agendasite.numbers import parse_number
+from agendasite.source.numbers import parse_number
 
 from .conftest import ROOT, run_build, soup
 

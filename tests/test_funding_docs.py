@@ -6,7 +6,7 @@ import re
 import shutil
 from pathlib import Path
 
-from agendasite.funding_schemas import reference
+from agendasite.source.funding_schemas import reference
 
 from .conftest import ROOT, run_build, soup, write
 
@@ -51,4 +51,4 @@ def test_the_documented_example_produces_the_documented_table(tiny_site: Path):
 def test_the_reference_is_generated_from_the_schemas():
     text = DOC.read_text(encoding="utf-8")
     current = text.split("<!-- reference:start -->\n", 1)[1].split("<!-- reference:end -->", 1)[0]
-    assert current == reference(), "regenerate: python -m agendasite.funding_schemas, paste between the markers"
+    assert current == reference(), "regenerate: python -m agendasite.source.funding_schemas, paste between the markers"

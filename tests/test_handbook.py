@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from agendasite.schemas import ALL_SCHEMAS
+from agendasite.source.schemas import ALL_SCHEMAS
 
 from .conftest import ROOT, run_build, soup, write
 

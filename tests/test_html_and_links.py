@@ -6,10 +6,10 @@ from pathlib import Path
 
 import pytest
 
-from agendasite.linkcheck import check_links
-from agendasite.sanitize import clean_html, removed_parts
+from agendasite.markdown.sanitize import clean_html, removed_parts
 
 from .conftest import run_build, soup, write
+from .linkcheck import check_links
 
 M = "content/2030-01-15-udvalget"
 
@@ -133,13 +133,13 @@ def test_links_between_items_meetings_and_annexes_resolve(tiny_site: Path, monke
     '<p id="a"id="b">', '<p\tid="tab">', '<p\u00a0id="nbsp">', '<p id="">', '<p id="a b" id="c">', '',
 ])
 def test_ids_found_fast_are_those_of_the_exact_pattern(html: str):
-    from agendasite.sitelinks import _ID, ids_in
+    from agendasite.markdown.sitelinks import _ID, ids_in
 
     assert ids_in(html) == _ID.findall(html)
 
 
 def test_ids_of_every_built_page_are_those_of_the_exact_pattern(built_site: Path):
-    from agendasite.sitelinks import _ID, anchors_of, ids_in
+    from agendasite.markdown.sitelinks import _ID, anchors_of, ids_in
 
     pages = [p.read_text(encoding="utf-8") for p in sorted(built_site.rglob("*.html"))]
     assert len(pages) > 50 and sum(len(ids_in(p)) for p in pages) > 200

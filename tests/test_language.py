@@ -10,7 +10,7 @@ import pytest
 from babel.messages.pofile import read_po
 from bs4 import BeautifulSoup
 
-from agendasite.i18n import LOCALE_DIR
+from agendasite.render.i18n import LOCALE_DIR
 
 from .conftest import ROOT, build_test_site, run_build, soup
 

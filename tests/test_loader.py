@@ -5,9 +5,11 @@ import datetime as dt
 import pytest
 
 from agendasite.diagnostics import Diagnostics
-from agendasite.schema import ItemNumber, MeetingDate, check
-from agendasite.schemas import ITEM, MEETING
-from agendasite.source import SourceError, parse_yaml, split_front_matter
+from agendasite.model import ItemNumber, MeetingDate
+from agendasite.source.schemas import ITEM, MEETING
+from agendasite.source.files import split_front_matter
+from agendasite.source.validate import check
+from agendasite.source.yamlpos import SourceError, parse_yaml
 
 
 def test_split_front_matter_reports_body_line():

@@ -4,7 +4,7 @@ from decimal import Decimal
 
 import pytest
 
-from agendasite.numbers import NumberFormatError, decimals_of, format_number, format_percent, parse_number
+from agendasite.source.numbers import NumberFormatError, decimals_of, format_number, format_percent, parse_number
 
 
 @pytest.mark.parametrize("text, value", [

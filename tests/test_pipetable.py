@@ -6,8 +6,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from markdown_it import MarkdownIt
 
-from agendasite.markdown import make_parser
-from agendasite.pipetable import TOKEN, pipe_table_plugin
+from agendasite.markdown.parser import make_parser
+from agendasite.markdown.pipetable import TOKEN, pipe_table_plugin
 
 
 def stock() -> MarkdownIt:
@@ -96,8 +96,8 @@ BLOCKS = ["## Overskrift", "## Anden", "### Under", "tekst med *vægt*", "", "- 
 @given(st.lists(st.sampled_from(BLOCKS), min_size=1, max_size=12).map("\n".join))
 def test_a_document_rendered_in_pieces_is_the_document_rendered_whole(text: str) -> None:
     from agendasite.diagnostics import Diagnostics
-    from agendasite.markdown import RenderContext, render_document
-    from agendasite.sanitize import ENV_KEY
+    from agendasite.markdown.parser import RenderContext, render_document
+    from agendasite.markdown.sanitize import ENV_KEY
 
     md = make_parser()
 

@@ -10,9 +10,10 @@ import pytest
 from babel.dates import format_date, format_skeleton, format_time
 from jinja2 import DictLoader, Environment, StrictUndefined
 
-from agendasite.i18n import load_translations
-from agendasite.render import format_meeting_date, format_short_date, interface_text, relative_url
-from agendasite.schema import MeetingDate
+from agendasite.render.i18n import load_translations
+from agendasite.render.environment import format_meeting_date, format_short_date, interface_text
+from agendasite.model import MeetingDate
+from agendasite.source.urls import relative_url
 
 
 def relative_url_posixpath(from_url: str, to_url: str) -> str:

@@ -345,7 +345,7 @@ def test_entries_round_trip_every_kind_of_value() -> None:
     from decimal import Decimal
 
     from agendasite.diagnostics import Diagnostic
-    from agendasite.schema import MeetingDate
+    from agendasite.model import MeetingDate
 
     value = {"t": (1, "a", b"\x00", None, True, 1.5), "s": frozenset({"x"}), "set": {3}, "d": Decimal("-1.50"),
              "day": dt.date(2030, 1, 2), "time": dt.time(9, 30), "nested": [(MeetingDate(2030, 1), ())],

@@ -19,7 +19,7 @@ import pytest
 from bs4 import BeautifulSoup
 
 from agendasite.cli import main as cli_main
-from agendasite.csvout import write_csv
+from agendasite.source.csvout import write_csv
 
 from .conftest import run_build, soup, write
 

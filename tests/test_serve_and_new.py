@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pytest
 
-from agendasite.reference import reference_page
+from agendasite.commands.reference import reference_page
 
 from .conftest import ROOT, run_build, soup, write
 
@@ -152,7 +152,7 @@ def test_the_reference_command_prints_the_handbooks_reference_generated_from_the
     proc = subprocess.run([sys.executable, str(ROOT / "build.py"), "reference"], cwd=tmp_path, env=_env(),
                           capture_output=True, text=True, timeout=120)
     assert proc.returncode == 0 and proc.stdout == reference_page()
-    from agendasite.schemas import ALL_SCHEMAS
+    from agendasite.source.schemas import ALL_SCHEMAS
 
     for schema in ALL_SCHEMAS:
         assert f"## {schema.name}" in proc.stdout

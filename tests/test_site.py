@@ -9,10 +9,10 @@ from pathlib import Path
 
 import pytest
 
-from agendasite.linkcheck import check_links
-from agendasite.numbers import parse_number
+from agendasite.source.numbers import parse_number
 
 from .conftest import soup
+from .linkcheck import check_links
 
 MEETING = "2024-09-06-kkr-hovedstaden"
 

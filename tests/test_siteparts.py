@@ -11,7 +11,7 @@ import pytest
 
 from agendasite import incremental, siteparts
 from agendasite.pipeline import BuildOptions, BuildResult, build
-from agendasite.plan import FilePlan
+from agendasite.plan.pages import FilePlan
 
 from .test_incremental import ENV, _assert_same_as_clean, _corpus_module, _edit_item_text, _item, _meeting, _search, \
     _tree

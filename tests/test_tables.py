@@ -3,7 +3,7 @@
 from decimal import Decimal
 
 from agendasite.diagnostics import Diagnostics
-from agendasite.markdown import RenderContext, make_parser, render_document
+from agendasite.markdown.parser import RenderContext, make_parser, render_document
 
 
 def render(text: str):

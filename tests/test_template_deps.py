@@ -11,8 +11,8 @@ from pathlib import Path
 import pytest
 
 from agendasite.model import Config
-from agendasite.render import make_environment
-from agendasite.templatedeps import pages_read
+from agendasite.render.environment import make_environment
+from agendasite.render.templatedeps import pages_read
 from tests.conftest import run_build, soup, write
 
 ITEM_OVERRIDE = """
@@ -94,7 +94,7 @@ def test_what_the_pages_read_comes_from_the_templates(tmp_path: Path, templates:
 
 
 def test_the_answer_is_worked_out_again_when_a_template_changes(tmp_path: Path) -> None:
-    from agendasite.templatedeps import pages_read_memo
+    from agendasite.render.templatedeps import pages_read_memo
 
     write(tmp_path, "templates/item.html", '{% extends "!default/item.html" %}')
     folders = [tmp_path / "templates"]

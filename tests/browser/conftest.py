@@ -19,7 +19,7 @@ from urllib.parse import urlparse
 
 import pytest
 
-from agendasite.config import load_config
+from agendasite.source.config import load_config
 from agendasite.diagnostics import Diagnostics
 
 HERE = Path(__file__).resolve().parent

@@ -6,7 +6,7 @@ from pathlib import Path
 
 from bs4 import BeautifulSoup
 
-from agendasite.handbook import HANDBOOK_DIR
+from agendasite.finish.handbook import HANDBOOK_DIR
 from agendasite.model import Site
 
 MEETING = "2024-09-06-kkr-hovedstaden/"

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from agendasite.handbook import HANDBOOK_DIR
+from agendasite.finish.handbook import HANDBOOK_DIR
 
 pytestmark = pytest.mark.slow
 

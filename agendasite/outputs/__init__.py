@@ -1,0 +1,1 @@
+"""The site-level files made from the meetings: feeds, calendars, open data, the sitemap."""
