@@ -35,7 +35,7 @@ ALLOWED = (
     "funding_model:FundingAnnex", "funding_model:Column", "funding_model:FundingRow", "funding_model:Figure",
     "funding_model:Difference", "funding_model:SplitPart", "funding_model:Payment", "funding_model:DataUse",
     "funding_model:Summary", "plan.payers:PayerEntry", "parallel:MeetingState", "parallel:SiteSummary",
-    "meetingparts:PartsIndex", "sitewide:SiteMemo", "incremental:BuildState", "headings:MeetingHeading",
+    "meetingparts:PartsIndex", "sitewide:SiteMemo", "runstate:BuildState", "headings:MeetingHeading",
     "headings:ItemHeading", "headings:AnnexHeading",
 )
 TUPLE, FROZENSET, SET, DICT, DECIMAL, DATE, TIME, DATETIME, REF = range(1, 10)

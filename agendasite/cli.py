@@ -9,7 +9,6 @@ import time
 from pathlib import Path
 from types import SimpleNamespace
 
-from .cache import unchanged_summary
 from .diagnostics import Diagnostics, format_diagnostic
 from .progress import for_stream
 
@@ -45,6 +44,8 @@ def _unchanged(args: argparse.Namespace) -> tuple[SimpleNamespace | None, tuple 
     started = time.perf_counter()
     if args.check or args.no_cache:
         return None, None
+    from .cache import unchanged_summary  # the engine's smallest part (standard library only), not for --help
+
     summary, scanned = unchanged_summary(args.config, args.out, args.strict, args.cache_dir, dict(os.environ))
     if summary is None:
         return None, scanned

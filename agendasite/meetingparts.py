@@ -15,17 +15,13 @@ from typing import Any
 
 from .cache import ENTRY, digest, write_entry_bytes
 from .cachedata import encode_entry
-from .outputs.feeds import feed_part
-from .outputs.ical import calendar_part
 from .model import Config, Meeting
-from .outputs.opendata import open_data_part
 from .plan.pages import FilePlan
-from .plan.published import Producer, updated_part
+from .outputs import registry
+from .outputs.registry import active, producers
 from .markdown.sitelinks import resolve_file_links
-from .outputs.sitemap import sitemap_part
 
 PARTS = "parts"  # cache folder: meetings' parts (and papers' texts) by digest
-PRODUCERS: tuple[Producer, ...] = (updated_part, feed_part, calendar_part, sitemap_part, open_data_part)
 SMALL = ("updated", "cases")  # parts kept in the build state; the others are read from the cache when needed
 OWN = "own"  # the meeting's own open-data files, written by its worker
 
@@ -41,13 +37,14 @@ class PartsIndex:
 def meeting_parts(config: Config, store: Path, meeting: Meeting) -> tuple[PartsIndex | None, list[FilePlan]]:
     """In the meeting's worker: make its parts, keep the large ones in `store`; returns their index and the
     meeting's own open-data files, to be written (none without base_url)."""
-    if config.base_url is None:
+    outputs = active(registry.OUTPUTS, config)  # read when called: the registry may grow
+    if not outputs:
         return None, []
     parts: dict[str, Any] = {}
-    for producer in PRODUCERS:
+    for producer in producers(outputs):
         parts.update(producer(config, meeting))
-    own = parts.pop(OWN)
-    small = {name: parts.pop(name) for name in SMALL}
+    own = parts.pop(OWN, {})
+    small = {name: parts.pop(name) for name in SMALL if name in parts}
     digests = {}
     for name, value in parts.items():
         data = encode_entry(value)

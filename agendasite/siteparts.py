@@ -1,47 +1,34 @@
-"""An incremental build's feeds, calendars, open data and sitemap (base_url), without the parsed archive.
+"""The site-level files (feeds, calendars, open data, sitemap: outputs/registry.py) from the meetings' parts.
 
-Each of those files is put together from every meeting's part (published.py): its feed entries, its
-calendar event, its sitemap entries, its open-data objects as JSON text, its items' case numbers. The
-worker that renders a meeting makes its parts from the complete meeting (`meeting_parts`), writes the
-meeting's own open-data files (its meeting, agenda-item, file and consultation objects) with its pages,
-keeps the small parts in its summary and the others in the cache under their digests. The site-level
-step (`LeanOutputs`) then knows what each file is made of without reading any part: a file whose inputs
-(the digests of its parts, plus the code and configuration) are those of the last build is kept as
-published; the others are put together again from the cached parts, by the same functions as in the
-plain build, so the bytes are the same. A part missing from the cache is made again from the parsed
-meeting.
+Each of those files is put together from every meeting's part (published.py). The worker that renders a
+meeting makes its parts from the complete meeting (meetingparts.py), writes the meeting's own open-data
+files with its pages, keeps the small parts in its summary and the others in the cache under their
+digests. Here every file knows what it is made of without reading any part: a file whose inputs (the
+digests of its parts, plus the code and configuration) are those of the last build is kept as
+published; the others are put together again from the cached parts. A part missing from the cache is
+made again from the parsed meeting. A planner without parts (WHOLE_SITE_PLANNERS) gets the whole
+archive, read back from the parse cache, on every build.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from pathlib import Path
 from typing import Any, Callable
 
 from .cache import ENTRY, combine, digest, read_entry, write_entry
-from .meetingparts import PARTS, PartsIndex
-from .outputs.feeds import feed_files, plan_feeds
-from .outputs.ical import calendar_files, plan_calendars
+from .meetingparts import PartsIndex
 from .model import Meeting, Site
-from .outputs.opendata_site import open_data_files, plan_open_data
 from .parallel import Job, MeetingState, load_parsed, parts_store
 from .plan.pages import FilePlan
-from .plan.published import Parts, Producer, SiteFile
+from .outputs.registry import SiteOutput
+from .plan.published import Producer
 from .markdown.sitelinks import resolve_file_links
-from .outputs.sitemap import plan_sitemap, sitemap_files
 
 
-SitePages = Callable[[], tuple[list[str], list[str]]]
-# The output planners an incremental build can follow from the parts, with the function giving their files.
-LEAN_PLANNERS: dict[Callable, Callable[[Site, Parts, SitePages], list[SiteFile]]] = {
-    plan_feeds: lambda site, parts, pages: feed_files(site, parts),
-    plan_calendars: lambda site, parts, pages: calendar_files(site, parts),
-    plan_open_data: lambda site, parts, pages: open_data_files(site, parts),
-    plan_sitemap: sitemap_files,
-}
-# The site-level files besides the pages, in order: the built-in planners, made from the parts; another
-# planner (Site -> list[FilePlan]) may be added here, and is given the whole archive on every build.
-OUTPUT_PLANNERS: tuple[Callable[[Site], list[FilePlan]], ...] = tuple(LEAN_PLANNERS)
+# Planners of site-level files that read the complete meetings (Site -> list[FilePlan]), in order, after
+# the registry's outputs: slower (the whole archive is read on every build); none built in.
+WHOLE_SITE_PLANNERS: tuple[Callable[[Site], list[FilePlan]], ...] = ()
 
 
 class CachedParts:
@@ -93,14 +80,13 @@ class LeanOutputs:
     """The output planners' files of an incremental build, from the parts (see the module's text)."""
 
     def __init__(self, site: Site, states: dict[str, MeetingState], job: Job, base: bytes,
-                 planners: tuple) -> None:
+                 outputs: tuple[SiteOutput, ...], planners: tuple) -> None:
         self.site = site
         self.base = base
         self.parts = CachedParts(job, states, base)
         self.pages: tuple[list[str], list[str]] = ([], [])  # URLs of the site-level pages (front, rest)
-        self.files = [f for planner in planners if planner in LEAN_PLANNERS
-                      for f in LEAN_PLANNERS[planner](site, self.parts, lambda: self.pages)]
-        self.others = [planner for planner in planners if planner not in LEAN_PLANNERS]
+        self.files = [f for output in outputs for f in output.files(site, self.parts, lambda: self.pages)]
+        self.others = planners
         self.keys: dict[str, bytes] = {}
 
     def whole_files(self, whole_site: Callable[[], Site]) -> list[FilePlan]:

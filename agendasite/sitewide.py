@@ -21,7 +21,8 @@ from .diagnostics import Diagnostics
 from .model import Site
 from .plan.checks import check_unique_entries, page_entries
 from .render.pages import render_reporting
-from .parallel import MeetingState, SiteSummary, render_pages
+from .parallel import MeetingState, SiteSummary
+from .workers import render_pages
 from .plan.payers import PayerEntry, collect_payers, payers_from
 from .plan.pages import PagePlan, plan_site_pages
 from .render.environment import NeedsWhole

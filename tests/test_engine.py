@@ -3,6 +3,7 @@ a page reads comes from its templates, also when they read the whole site."""
 
 from __future__ import annotations
 
+import re
 import shutil
 from pathlib import Path
 
@@ -11,7 +12,9 @@ import pytest
 from agendasite import incremental
 from agendasite.pipeline import BuildOptions, build
 
+from .conftest import ROOT
 from .test_incremental import ENV, _add_meeting, _assert_same_as_clean, _build, _edit_item_text, _item, _tree, corpus  # noqa: F401
+from .test_sitewide import lean_corpus  # noqa: F401
 
 COUNT_TXT = "{{ site.meetings|length }} møder"
 
@@ -163,3 +166,41 @@ def test_a_hand_edit_of_a_file_the_spare_copy_shares_does_not_come_back(corpus: 
     _edit_item_text(corpus)
     _build(corpus, out)
     _assert_same_as_clean(corpus, out, tmp_path)
+
+
+def _case_list_example():
+    """docs/examples/case_list.py, the handbook's worked example of a new site-level file."""
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location("case_list", ROOT / "docs" / "examples" / "case_list.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_the_worked_example_adds_a_site_level_file_in_one_place(lean_corpus: Path, tmp_path: Path,
+                                                                 monkeypatch: pytest.MonkeyPatch) -> None:
+    """One entry in the registry: the file is made, equals a clean build's, is kept while its parts do not
+    change and made again when one does (here without base_url)."""
+    from agendasite.outputs import registry
+
+    example = _case_list_example()
+    monkeypatch.setattr(registry, "OUTPUTS", registry.OUTPUTS + (registry.SiteOutput(
+        "case list", (example.case_lines,), example.case_list, needs_base_url=False),))
+    out = tmp_path / "out"
+    _build(lean_corpus, out)
+    listing = out / "sager.txt"
+    lines = listing.read_text(encoding="utf-8").splitlines()
+    assert len(lines) > 10 and all("\t" in line and line.endswith("/") for line in lines)
+    _assert_same_as_clean(lean_corpus, out, tmp_path)
+    first = listing.stat().st_ino
+    _edit_item_text(lean_corpus)  # no case changes: the published file is kept
+    _build(lean_corpus, out)
+    assert listing.stat().st_ino == first
+    path = _item(lean_corpus, "3.2")
+    text = path.read_text(encoding="utf-8")
+    path.write_text(re.sub(r"^case: .*$", "case: SAG-2099-00001", text, flags=re.M) if "\ncase:" in text
+                    else text.replace("\ntitle:", "\ncase: SAG-2099-00001\ntitle:", 1), encoding="utf-8")
+    _build(lean_corpus, out)
+    assert "SAG-2099-00001\t" in listing.read_text(encoding="utf-8")
+    _assert_same_as_clean(lean_corpus, out, tmp_path)

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from agendasite import incremental, siteparts
+from agendasite import siteparts, sitestep
 from agendasite.pipeline import BuildOptions, BuildResult, build
 from agendasite.plan.pages import FilePlan
 
@@ -84,7 +84,7 @@ def _build(config: Path, out: Path, **kwargs) -> BuildResult:
 
 def _written(monkeypatch: pytest.MonkeyPatch) -> list[str]:
     """Site-level files written (not kept) by the main process from now on."""
-    return record_calls(monkeypatch, incremental, "_put", lambda staging, output, rel, *rest: rel)
+    return record_calls(monkeypatch, sitestep, "put_file", lambda staging, output, rel, *rest: rel)
 
 
 @pytest.mark.parametrize("edit", PARTS_EDITS, ids=[e.__name__.lstrip("_") for e in PARTS_EDITS])
@@ -137,7 +137,7 @@ def test_another_output_planner_gets_the_whole_archive(parts_corpus: Path, tmp_p
         text = "".join(f"{m.slug}: {len(m.items)}\n" for m in site.meetings)
         return [FilePlan("punkter.txt", text.encode("utf-8"))]
 
-    monkeypatch.setattr(siteparts, "OUTPUT_PLANNERS", siteparts.OUTPUT_PLANNERS + (plan_counts,))
+    monkeypatch.setattr(siteparts, "WHOLE_SITE_PLANNERS", (plan_counts,))
     out = tmp_path / "out"
     _build(parts_corpus, out)
     _edit_recommendation(parts_corpus)

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from agendasite import incremental, pipeline, sitewide
+from agendasite import meetingstep, sitestep, sitewide
 
 from .test_incremental import EDITS, _assert_same_as_clean, _build, _corpus_module, _edit_data_file, _tree
 
@@ -51,7 +51,8 @@ def _no_archive(monkeypatch: pytest.MonkeyPatch) -> None:
     def refuse(*args) -> None:
         raise AssertionError("the incremental build loaded the whole parsed archive")
 
-    monkeypatch.setattr(incremental, "whole_meetings", refuse)
+    monkeypatch.setattr(meetingstep, "whole_meetings", refuse)
+    monkeypatch.setattr(sitestep, "whole_meetings", refuse)
 
 
 def record_calls(monkeypatch: pytest.MonkeyPatch, module, name: str, which) -> list[str]:
@@ -69,7 +70,7 @@ def record_calls(monkeypatch: pytest.MonkeyPatch, module, name: str, which) -> l
 
 def _rendered(monkeypatch: pytest.MonkeyPatch) -> list[str]:
     """Site-level pages rendered in this process from now on."""
-    return record_calls(monkeypatch, incremental, "render_text", lambda env, page, site, config: page.path)
+    return record_calls(monkeypatch, sitestep, "render_text", lambda env, page, site, config: page.path)
 
 
 @pytest.mark.parametrize("edit", LEAN_EDITS, ids=[e.__name__.lstrip("_") for e in LEAN_EDITS])
@@ -142,14 +143,14 @@ def test_payer_pages_rendered_by_several_processes_are_the_same(lean_corpus: Pat
     payers = sorted(p for p in _tree(tmp_path / "one") if p.startswith("betalere/") and p != "betalere/index.html")
     assert len(payers) > 3
     monkeypatch.setattr(sitewide, "PARALLEL_PAYER_ENTRIES", 0)
-    main, original = os.getpid(), incremental.render_text
+    main, original = os.getpid(), sitestep.render_text
 
     def failing_when_forked(env, page, site, config):
         if os.getpid() != main and page.path == payers[-1]:
             raise RuntimeError("failed in a forked process")
         return original(env, page, site, config)
 
-    monkeypatch.setattr(incremental, "render_text", failing_when_forked)
+    monkeypatch.setattr(sitestep, "render_text", failing_when_forked)
     rendered = _rendered(monkeypatch)  # in this process
     _build(lean_corpus, tmp_path / "two", jobs=2)
     assert payers[-1] in rendered  # again, here

@@ -9,8 +9,7 @@ import xml.etree.ElementTree as ET
 from typing import Callable
 
 from ..model import Config, Item, Meeting, Site
-from ..plan.pages import FilePlan, made
-from ..plan.published import (ModelParts, Parts, SiteFile, absolute, iso, meeting_moment, shown_title,
+from ..plan.published import (Parts, SiteFile, absolute, iso, meeting_moment, shown_title,
                         site_and_body_files, updated_moment, updated_part, xml_document, xml_fragment)
 from ..render.environment import format_short_date
 from ..render.i18n import load_translations
@@ -24,11 +23,6 @@ FEED = "feed.xml"
 def feed_name(body_slug: str | None) -> str:
     """The feed's file: `feed.xml` for the site, `feed-<body>.xml` for one body."""
     return FEED if body_slug is None else f"feed-{body_slug}.xml"
-
-
-def plan_feeds(site: Site) -> list[FilePlan]:
-    """The site's feed, plus one per body when the site holds several bodies."""
-    return made(feed_files(site, ModelParts(site.config)))
 
 
 def feed_files(site: Site, parts: Parts) -> list[SiteFile]:

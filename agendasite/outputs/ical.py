@@ -15,8 +15,7 @@ from icalendar import Calendar, Event
 from icalendar.cal import Timezone
 
 from ..model import Config, Meeting, Site
-from ..plan.pages import FilePlan, made
-from ..plan.published import (ModelParts, Parts, SiteFile, absolute, meeting_moment, site_and_body_files,
+from ..plan.published import (Parts, SiteFile, absolute, meeting_moment, site_and_body_files,
                         updated_moment, zone)
 from ..render.environment import format_short_date
 from ..render.i18n import load_translations
@@ -30,11 +29,6 @@ END = b"END:VCALENDAR\r\n"
 def calendar_name(body_slug: str | None) -> str:
     """The calendar's file: `kalender.ics` for the site, `kalender-<body>.ics` for one body."""
     return CALENDAR if body_slug is None else f"kalender-{body_slug}.ics"
-
-
-def plan_calendars(site: Site) -> list[FilePlan]:
-    """The site's calendar, plus one per body when the site holds several bodies."""
-    return made(calendar_files(site, ModelParts(site.config)))
 
 
 def calendar_files(site: Site, parts: Parts) -> list[SiteFile]:

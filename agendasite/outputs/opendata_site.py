@@ -14,8 +14,7 @@ from typing import Any, Callable
 
 from ..digests import combine
 from ..model import Meeting, Site
-from ..plan.pages import FilePlan, made
-from ..plan.published import Body, ModelParts, Parts, SiteFile, absolute, bodies_of, iso, updated_part
+from ..plan.published import Body, Parts, SiteFile, absolute, bodies_of, iso, updated_part
 from ..source.urls import slugify
 from .opendata import ROOT, SCHEMA, OpenData, json_text, location, open_data_part, paper_path
 
@@ -64,16 +63,6 @@ def listing_text(texts: list[str]) -> str:
     line = text.rindex("\n", 0, start) + 1
     indent = text[line:start]
     return text[:line] + ",\n".join(indent + t.replace("\n", "\n" + indent) for t in texts) + text[start + len(token):]
-
-
-def plan_open_data(site: Site) -> list[FilePlan]:
-    """All OParl JSON files of the site (needs base_url: ids are absolute URLs): each meeting's own objects
-    (`open_data_part`), and the lists, bodies and papers across meetings (below)."""
-    if site.config.base_url is None:
-        return []
-    parts = ModelParts(site.config)
-    own = [FilePlan(path, data) for m in site.meetings for path, data in parts.get(m, "own", open_data_part).items()]
-    return sorted(own + made(open_data_files(site, parts)), key=lambda f: f.path)
 
 
 def open_data_files(site: Site, parts: Parts) -> list[SiteFile]:

@@ -10,22 +10,12 @@ import xml.etree.ElementTree as ET
 from typing import Callable
 
 from ..model import Config, Meeting, Site
-from ..plan.pages import FilePlan, PagePlan, made, meeting_pages, plan_site_pages
-from ..plan.payers import collect_payers
-from ..plan.published import ModelParts, Parts, SiteFile, absolute, updated_moment, xml_document, xml_fragment
+from ..plan.pages import PagePlan, meeting_pages
+from ..plan.published import Parts, SiteFile, absolute, updated_moment, xml_document, xml_fragment
 
 SITEMAP_NS = "http://www.sitemaps.org/schemas/sitemap/0.9"
 URLSET = f"{{{SITEMAP_NS}}}urlset"
 NOT_LISTED = ("404.html",)
-
-
-def plan_sitemap(site: Site) -> list[FilePlan]:
-    """sitemap.xml (absolute URLs, so base_url is needed) and robots.txt."""
-    def site_pages() -> tuple[list[str], list[str]]:
-        front, rest = plan_site_pages(site, collect_payers(site))
-        return [p.url for p in front], [p.url for p in rest]
-
-    return made(sitemap_files(site, ModelParts(site.config), site_pages))
 
 
 def sitemap_files(site: Site, parts: Parts, site_pages: Callable[[], tuple[list[str], list[str]]]) -> list[SiteFile]:

@@ -10,7 +10,7 @@ from urllib.parse import unquote
 from ..compute.tableout import table_csv
 from ..model import Annex, Item, Meeting, Site, SubSection
 from .payers import PAYERS_URL, Payer, collect_payers
-from .published import SiteFile, bodies_of
+from .published import bodies_of
 
 
 @dataclass(frozen=True, slots=True)
@@ -87,11 +87,6 @@ def plan_payers(payers: tuple[Payer, ...], home: Crumb) -> list[PagePlan]:
         pages.append(PagePlan(payer.url, "payer_page.html", {"payer": payer, "crumbs": crumbs,
                                                              "payers_url": PAYERS_URL}, payer.name))
     return pages
-
-
-def made(files: list[SiteFile]) -> list[FilePlan]:
-    """The files, made (the plain build makes every site-level file)."""
-    return [FilePlan(f.path, f.make()) for f in files]
 
 
 def meeting_pages(meeting: Meeting, config) -> list[PagePlan]:

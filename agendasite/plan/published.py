@@ -6,9 +6,8 @@ the wall clock: a meeting's moment is its date and start time in the site's time
 
 Each of those files is a `SiteFile`: a few site-wide values plus every meeting's part (its feed entries,
 its calendar event, its open-data objects as JSON text, ...), which a producer makes from the complete
-meeting. The plain build makes the parts from the parsed meetings (`ModelParts`); an incremental build
-has each meeting's worker make them and keep them in the cache, and makes a file again only when the
-parts it is made of changed (siteparts.py). Both put the parts together with the same functions.
+meeting. Each meeting's worker makes them and the engine keeps them in the cache, and makes a file again
+only when the parts it is made of changed (siteparts.py; the list of outputs: outputs/registry.py).
 """
 
 from __future__ import annotations
@@ -46,29 +45,6 @@ class Parts(Protocol):
 
     def memo(self, key: bytes, make: Callable[[], Any]) -> Any:
         """A value made from parts, kept under the digest of its inputs (a paper, read by several files)."""
-
-
-class ModelParts:
-    """Parts made from complete meetings, each producer once per meeting (the plain build)."""
-
-    def __init__(self, config: Config) -> None:
-        self.config = config
-        self._made: dict[tuple[str, Producer], dict[str, Any]] = {}
-        self._memo: dict[bytes, Any] = {}
-
-    def get(self, meeting: Meeting, name: str, producer: Producer) -> Any:
-        made = self._made.get((meeting.slug, producer))
-        if made is None:
-            made = self._made[(meeting.slug, producer)] = producer(self.config, meeting)
-        return made[name]
-
-    def key(self, meeting: Meeting, name: str, producer: Producer) -> object:
-        return self.get(meeting, name, producer)
-
-    def memo(self, key: bytes, make: Callable[[], Any]) -> Any:
-        if key not in self._memo:
-            self._memo[key] = make()
-        return self._memo[key]
 
 
 def updated_part(config: Config, meeting: Meeting) -> dict[str, Any]:
