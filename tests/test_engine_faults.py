@@ -1,0 +1,199 @@
+"""Faults and equality (issue 15, point 5): after any change, fault or kill, a build with the cache gives what a
+build from scratch gives: the same exit code, the same messages and, when both succeed, the same files.
+
+The builds run the real command (`python build.py`) in a generated project (tests/test_incremental.py's corpus:
+four meetings, funding annexes, base_url set, so feeds and open data are made too); the damaged-cache cases call
+the build API. Each case builds, changes something, builds again with the cache and then with --no-cache into
+another folder, and compares the two.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import subprocess
+from fnmatch import fnmatch
+from pathlib import Path
+
+import pytest
+
+from agendasite.pipeline import BuildOptions, build
+
+from .test_incremental import ENV, _edit_item_text, _meeting, corpus  # noqa: F401 - a fixture
+from .test_safety_output import clean, cli, tree
+
+WAITING = "waiting for another build into "
+
+
+def _messages(proc: subprocess.CompletedProcess) -> tuple[list[str], str]:
+    """What a build told its user: its messages and its counts (without times and folder names)."""
+    counts = re.findall(r"^\d+ meetings, .* files", proc.stdout, re.M)
+    return [line for line in proc.stderr.splitlines() if not line.startswith(WAITING)], "".join(counts)
+
+
+def _fresh(project: Path) -> tuple[subprocess.CompletedProcess, Path]:
+    """A build from scratch (--no-cache) into a new folder beside the project."""
+    out = project.parent / f"clean-{len(list(project.parent.glob('clean-*')))}"
+    return cli(project, "--no-cache", "--out", f"../{out.name}", timeout=120), out
+
+
+def same_as_clean(project: Path) -> subprocess.CompletedProcess:
+    """Build with the cache into site/, then from scratch: same exit code, messages, counts and files."""
+    cached = cli(project, timeout=120)
+    fresh, out = _fresh(project)
+    clean(cached)
+    clean(fresh)
+    assert (cached.returncode, _messages(cached)) == (fresh.returncode, _messages(fresh)), cached.stderr
+    if cached.returncode == 0:
+        assert tree(project / "site") == tree(out)
+    return cached
+
+
+def _built(config: Path) -> Path:
+    """The corpus built once into site/; its project folder."""
+    first = cli(config.parent, timeout=120)
+    assert first.returncode == 0, first.stderr
+    return config.parent
+
+
+# a. the same files in two folders, the same meeting twice, renamed and swapped folders
+
+def _identical_folders(content: Path, meeting: Path) -> None:
+    shutil.copytree(meeting, content / f"{meeting.name}-kopi")
+
+
+def _same_date_and_body(content: Path, meeting: Path) -> None:
+    twin = content / "2000-01-10-tvilling"  # sorts after the meeting (the edits go to the 2nd)
+    twin.mkdir()
+    shutil.copy2(meeting / "meeting.md", twin / "meeting.md")
+    (twin / "1-1-eneste.md").write_text("---\nnumber: 1.1\ntitle: Eneste punkt\n---\n\nTekst.\n", encoding="utf-8")
+
+
+def _renamed(content: Path, meeting: Path) -> None:
+    meeting.rename(content / "2000-01-10-omdoebt")
+
+
+def _swapped(content: Path, meeting: Path) -> None:
+    other = _meeting(content.parent / "site_config.yml", 0)
+    meeting.rename(content / "swap")
+    other.rename(meeting)
+    (content / "swap").rename(other)
+
+
+FOLDERS = [_identical_folders, _same_date_and_body, _renamed, _swapped]
+
+
+@pytest.mark.parametrize("change", FOLDERS, ids=[c.__name__.strip("_") for c in FOLDERS])
+def test_meeting_folders_copied_renamed_or_swapped_build_like_a_clean_build(corpus: Path, change) -> None:
+    project = _built(corpus)
+    change(project / "content", _meeting(corpus))
+    same_as_clean(project)
+    _edit_item_text(corpus)  # and a small edit after it, from the cache that change left
+    same_as_clean(project)
+
+
+# b. a meeting folder that is a link outside content/ (the cached build said "nothing changed")
+
+def test_a_meeting_folder_linked_outside_content_fails_like_a_clean_build(corpus: Path, tmp_path: Path) -> None:
+    project = _built(corpus)
+    before = tree(project / "site")
+    meeting = _meeting(corpus)
+    shutil.copytree(meeting, tmp_path / "outside")  # the same files with the same times: the same stat table
+    shutil.rmtree(meeting)
+    meeting.symlink_to(tmp_path / "outside", target_is_directory=True)
+    proc = same_as_clean(project)
+    assert proc.returncode == 1 and "is a link to a place outside the content folder" in proc.stderr
+    assert tree(project / "site") == before
+    meeting.unlink()
+    shutil.copytree(tmp_path / "outside", meeting)
+    assert same_as_clean(project).returncode == 0
+
+
+# c. an item "file" that is a folder or a named pipe (which must never be read: it would block)
+
+@pytest.mark.parametrize("kind", ["folder", "fifo"])
+def test_an_item_that_is_no_file_fails_like_a_clean_build(corpus: Path, kind: str) -> None:
+    project = _built(corpus)
+    before = tree(project / "site")
+    odd = _meeting(corpus) / "9-1-ikke-en-fil.md"
+    odd.mkdir() if kind == "folder" else os.mkfifo(odd)
+    proc = same_as_clean(project)  # each build has two minutes (cli's timeout), not forever
+    assert proc.returncode == 1 and "not an item file" in proc.stderr
+    assert tree(project / "site") == before
+    odd.rmdir() if kind == "folder" else odd.unlink()
+    assert same_as_clean(project).returncode == 0
+
+
+# d. files of the published site (or of its spare copy) changed by hand
+
+VERIFY = pytest.mark.xfail(strict=True, reason="issue 15: the engine rewrite verifies published files")
+
+
+def _replace(path: Path, text: str) -> None:
+    """A hand edit that writes a new file (never through a hard link shared with the other copy)."""
+    path.unlink()
+    path.write_text(text, encoding="utf-8")
+
+
+@VERIFY
+@pytest.mark.parametrize("how", ["edited", "deleted"])
+def test_a_published_page_changed_by_hand_is_made_again(corpus: Path, how: str) -> None:
+    project = _built(corpus)
+    page = project / "site" / _meeting(corpus, 0).name / "index.html"
+    _replace(page, "<p>Rettet i hånden</p>") if how == "edited" else page.unlink()
+    same_as_clean(project)
+
+
+@VERIFY
+def test_a_hand_edit_in_the_spare_copy_never_reaches_the_site(corpus: Path) -> None:
+    project = _built(corpus)
+    _edit_item_text(corpus)
+    assert cli(project).returncode == 0  # now the site swapped out is kept as the spare copy
+    _replace(project / ".site.spare" / _meeting(corpus, 0).name / "index.html", "<p>Rettet i hånden</p>")
+    for _ in range(2):  # the next build writes into the spare copy, the one after into the copy it swapped out
+        _edit_item_text(corpus)
+        same_as_clean(project)
+
+
+# e. damaged cache entries: every kind of file in the cache folder, truncated, garbage or empty
+
+KINDS = {"parsed": "parsed/*.msgpack", "parts": "parts/*.msgpack", "summaries": "summaries/*.msgpack",
+         "compiled": "compiled/*.cache", "template-reads": "template-reads/*.txt", "fast": "state/*/fast.msgpack",
+         "state": "state/*/state.msgpack", "spare": "state/*/spare.msgpack"}
+DAMAGE = {"truncated": lambda data: data[: len(data) // 2], "garbage": lambda data: os.urandom(len(data) or 64),
+          "empty": lambda data: b""}
+
+
+def _api(config: Path, out: Path, incremental: bool = True) -> tuple[bool, list[str]]:
+    result = build(BuildOptions(config_path=config, output_dir=out, environ=dict(ENV), incremental=incremental))
+    return result.ok, [str(d) for d in result.diagnostics.sorted()]
+
+
+def _two_builds(config: Path, out: Path) -> Path:
+    """A build and one after an edit (so the cache holds every kind of entry, the spare copy's among them)."""
+    assert _api(config, out)[0]
+    _edit_item_text(config)
+    assert _api(config, out)[0]
+    return config.parent / ".cache" / "agendasite"
+
+
+def test_the_damage_cases_cover_every_kind_of_cache_entry(corpus: Path, tmp_path: Path) -> None:
+    cache = _two_builds(corpus, tmp_path / "out")
+    names = [p.relative_to(cache).as_posix() for p in cache.rglob("*") if p.is_file()]
+    assert [n for n in names if not any(fnmatch(n, pattern) for pattern in KINDS.values())] == []
+    assert [k for k, pattern in KINDS.items() if not any(fnmatch(n, pattern) for n in names)] == []
+
+
+@pytest.mark.parametrize("how", DAMAGE)
+@pytest.mark.parametrize("kind", KINDS)
+def test_a_damaged_cache_entry_gives_a_clean_build(corpus: Path, tmp_path: Path, kind: str, how: str) -> None:
+    out = tmp_path / "out"
+    cache = _two_builds(corpus, out)
+    for path in cache.glob(KINDS[kind]):
+        path.write_bytes(DAMAGE[how](path.read_bytes()))
+    for _ in range(2):  # the build that meets the damage, and the one after it (from what that one wrote)
+        _edit_item_text(corpus)
+        cached = _api(corpus, out)
+        assert cached == _api(corpus, tmp_path / "clean", incremental=False) and cached[0]
+        assert tree(out) == tree(tmp_path / "clean")
