@@ -37,7 +37,7 @@ from .siteparts import PARTS, LeanOutputs, used_parts
 from .handbook import HANDBOOK_DIR, finish_handbook, handbook_inputs, handbook_key, keep_handbook
 from .search import INDEX_DIR
 from .outputguard import refuse_empty_site
-from .publish import set_aside
+from .publish import set_aside, step
 from .templatedeps import pages_read_memo
 from .templatefiles import compiled_cache
 from .write import StagingDir, asset_files, keep_folder
@@ -143,6 +143,7 @@ def _run(options: BuildOptions, result: BuildResult, config: Config, gettext) ->
                         replace(config, output_dir=""), environment_key(), os.getcwd(), tuple(others))
     render_key = combine(parse_key, _digest_under(table, templates))
     progress.done(len(table))
+    step("scanned")
 
     output = Path(config.output_dir)
     previous = old if old and old.output is not None and old.output == output_stamp(output) else None
@@ -194,6 +195,7 @@ def _run(options: BuildOptions, result: BuildResult, config: Config, gettext) ->
         result.meetings = len(site.meetings)
         result.items = sum(states[m.slug].items for m in site.meetings)
         result.annexes = sum(states[m.slug].annexes for m in site.meetings)
+        step("meetings")
         if diags.has_errors or (options.strict and diags.count("warning")) \
                 or not refuse_empty_site(config, len(site.meetings), options.allow_empty, diags):
             staging.discard()
@@ -241,6 +243,7 @@ def _run(options: BuildOptions, result: BuildResult, config: Config, gettext) ->
                 _put(staging, output, f.path, data, kept_site, site_outputs)
         for rel, path in asset_files():
             _put(staging, output, rel, path.read_bytes(), kept_site, site_outputs)
+        step("site")
         planned = len(lean.files) if lean else len(files)
         progress.done(count + planned)
         progress.phase("finish")
@@ -271,6 +274,7 @@ def _run(options: BuildOptions, result: BuildResult, config: Config, gettext) ->
     stamp = output_stamp(output)
     write_entry(sdir / f"state{ENTRY}", BuildState(render_key, stamp, states, site_outputs, memo,
                                                    lean.keys if lean else None, handbook))
+    step("recorded")
     summary = {"meetings": result.meetings, "items": result.items, "annexes": result.annexes,
                "pages": result.pages, "files": result.files, "output_dir": str(output),
                "diagnostics": [tuple(getattr(d, f) for f in d.__slots__) for d in diags.items]}

@@ -12,7 +12,9 @@ from __future__ import annotations
 import os
 import re
 import shutil
+import signal
 import subprocess
+import time
 from fnmatch import fnmatch
 from pathlib import Path
 
@@ -20,9 +22,10 @@ import pytest
 
 from agendasite.pipeline import BuildOptions, build
 
-from .test_incremental import ENV, _edit_item_text, _meeting, corpus  # noqa: F401 - a fixture
-from .test_safety_output import clean, cli, tree
+from .test_incremental import ENV, _corpus_module, _edit_item_text, _meeting, corpus  # noqa: F401 - a fixture
+from .test_safety_output import _leftovers, clean, cli, command, tree
 
+KILL_AT = "AGENDASITE_TEST_KILL_AT"
 WAITING = "waiting for another build into "
 
 
@@ -197,3 +200,56 @@ def test_a_damaged_cache_entry_gives_a_clean_build(corpus: Path, tmp_path: Path,
         cached = _api(corpus, out)
         assert cached == _api(corpus, tmp_path / "clean", incremental=False) and cached[0]
         assert tree(out) == tree(tmp_path / "clean")
+
+
+# f. a build killed with SIGKILL at a named step, or after some time
+
+BEFORE_PUBLISH = ["scanned", "meetings", "site", "staged"]
+AFTER_PUBLISH = ["swapped", "published", "recorded"]
+
+
+def _killed_then_clean(project: Path, kill, old: dict[str, str]) -> None:
+    """`kill` kills a build of the changed site; the output is the old or the new site, never a mix, and the
+    next build with the same cache equals a clean one and leaves nothing beside the output but the spare copy."""
+    fresh, out = _fresh(project)
+    assert fresh.returncode == 0, fresh.stderr
+    seen = kill()
+    assert seen in (old, tree(out))
+    same_as_clean(project)
+    assert _leftovers(project) in ([], [".site.spare"])
+
+
+@pytest.mark.parametrize("step", BEFORE_PUBLISH + AFTER_PUBLISH)
+def test_a_build_killed_at_a_step_leaves_a_site_and_a_usable_cache(corpus: Path, step: str) -> None:
+    project = _built(corpus)
+    _edit_item_text(corpus)
+    assert cli(project).returncode == 0  # a state and a spare copy
+    old = tree(project / "site")
+    _edit_item_text(corpus)
+
+    def kill() -> dict[str, str]:
+        assert cli(project, env={KILL_AT: step}).returncode == -signal.SIGKILL
+        seen = tree(project / "site")
+        assert (seen == old) == (step in BEFORE_PUBLISH)
+        return seen
+
+    _killed_then_clean(project, kill, old)
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("delay", [0.3, 1.0, 2.0])
+def test_a_build_killed_after_some_time_leaves_a_site_and_a_usable_cache(tmp_path: Path, delay: float) -> None:
+    module = _corpus_module()
+    config = module.write_agendasite(module.generate(1000, seed=7), tmp_path / "big")
+    project = _built(config)
+    old = tree(project / "site")
+    config.write_text(config.read_text(encoding="utf-8").replace("Benchmark", "Nyt navn"), encoding="utf-8")
+
+    def kill() -> dict[str, str]:
+        proc = subprocess.Popen(**command(project), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        time.sleep(delay)
+        proc.send_signal(signal.SIGKILL)
+        proc.wait(timeout=60)
+        return tree(project / "site")
+
+    _killed_then_clean(project, kill, old)
