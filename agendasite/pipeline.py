@@ -11,6 +11,7 @@ from typing import Any, Callable
 
 from jinja2 import TemplateError
 
+from .buildlock import output_lock, output_of
 from .config import load_config
 from .cache import forget_scan, resolve_cache_dir, unchanged_summary
 from .diagnostics import Diagnostics
@@ -86,10 +87,11 @@ def build(options: BuildOptions) -> BuildResult:
     diags = Diagnostics()
     result = BuildResult(diags)
     try:
-        if options.incremental and not options.check_only and _unchanged(options, result):
-            result.seconds = time.perf_counter() - started
-            return result
-        _build(options, result)
+        with output_lock(None if options.check_only else output_of(options.config_path, options.output_dir)):
+            if options.incremental and not options.check_only and _unchanged(options, result):
+                result.seconds = time.perf_counter() - started
+                return result
+            _build(options, result)
     except Exception as exc:  # an internal failure: say so plainly, never a bare traceback
         where = getattr(exc, "agendasite_path", None) or str(options.config_path)
         last = traceback.extract_tb(exc.__traceback__)[-1:]  # where it broke, without a traceback

@@ -1,14 +1,13 @@
 """Faults and equality (issue 15, point 5): after any change, fault or kill, a build with the cache gives what a
 build from scratch gives: the same exit code, the same messages and, when both succeed, the same files.
 
-The builds run the real command (`python build.py`) in a generated project (tests/test_incremental.py's corpus:
-four meetings, funding annexes, base_url set, so feeds and open data are made too); the damaged-cache cases call
-the build API. Each case builds, changes something, builds again with the cache and then with --no-cache into
-another folder, and compares the two.
+The real command (`python build.py`) in tests/test_incremental.py's generated corpus (funding annexes, base_url
+set: feeds and open data too); the damaged-cache cases call the build API.
 """
 
 from __future__ import annotations
 
+import fcntl
 import os
 import re
 import shutil
@@ -55,8 +54,7 @@ def same_as_clean(project: Path) -> subprocess.CompletedProcess:
 
 def _built(config: Path) -> Path:
     """The corpus built once into site/; its project folder."""
-    first = cli(config.parent, timeout=120)
-    assert first.returncode == 0, first.stderr
+    assert cli(config.parent, timeout=120).returncode == 0
     return config.parent
 
 
@@ -253,3 +251,49 @@ def test_a_build_killed_after_some_time_leaves_a_site_and_a_usable_cache(tmp_pat
         return tree(project / "site")
 
     _killed_then_clean(project, kill, old)
+
+
+# g. two builds into the same output at once
+
+def _hold_lock(project: Path):
+    """The output's lock, taken as a build takes it (with this process's id in it)."""
+    fh = open(project / ".site.lock", "a+")
+    fcntl.flock(fh, fcntl.LOCK_EX)
+    fh.truncate(0)
+    fh.write(f"{os.getpid()}\n")
+    fh.flush()
+    return fh
+
+
+def test_two_builds_into_one_output_wait_for_each_other(corpus: Path) -> None:
+    project = _built(corpus)
+    before = tree(project / "site")
+    _edit_item_text(corpus)
+    lock = _hold_lock(project)
+    builds = [subprocess.Popen(**command(project), stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+              for _ in range(2)]
+    try:
+        said = [proc.stderr.readline() for proc in builds]  # their first message, while the lock is held
+        assert said == [f"{WAITING}{(project / 'site').resolve()}/ to finish (pid {os.getpid()})\n"] * 2
+        time.sleep(0.5)
+        assert [proc.poll() for proc in builds] == [None, None] and tree(project / "site") == before
+    finally:
+        lock.close()
+    outcomes = [proc.communicate(timeout=120) for proc in builds]
+    assert [proc.returncode for proc in builds] == [0, 0], outcomes
+    assert [err.count(WAITING) for _, err in outcomes] == [0, 0]  # said once, also by the one that then waited more
+    fresh, out = _fresh(project)
+    assert fresh.returncode == 0 and tree(project / "site") == tree(out)
+    assert _leftovers(project) in ([], [".site.spare"])  # no staging folder, no lock file
+
+
+def test_a_check_takes_no_lock(corpus: Path) -> None:
+    project = _built(corpus)
+    with _hold_lock(project):
+        proc = cli(project, "--check", timeout=60)
+    assert proc.returncode == 0 and WAITING not in proc.stderr
+
+
+def test_the_lock_of_an_output_whose_folder_is_not_there_yet(corpus: Path) -> None:
+    assert cli(corpus.parent, "--out", "../ny/mappe/site", timeout=120).returncode == 0
+    assert [p.name for p in (corpus.parent.parent / "ny" / "mappe").iterdir()] == ["site"]  # and no lock file
