@@ -1,6 +1,6 @@
 """One build at a time into an output folder: two at once would mix their staging, spare copy and cache state.
 
-The lock is `fcntl.flock` on `.<output name>.lock` in the output's parent (never inside the output, which a
+The lock is `fcntl.flock` on `.<output name>-build.lock` in the output's parent (never inside the output, which a
 publish swaps whole). The system releases it when the process ends, so a killed build never leaves a stale
 lock (its forked workers share it: the next build also waits for those to exit, rather than meet them); the
 holder removes the file before releasing it, and a waiter that then finds the file replaced locks the new one.
@@ -20,8 +20,8 @@ from .diagnostics import Diagnostics
 
 
 def lock_path(output: Path) -> Path:
-    """Where the lock of an output folder lives."""
-    return output.parent / f".{output.name}.lock"
+    """Where the lock of an output folder lives (not named like the `.NAME.…` folders publish.py cleans up)."""
+    return output.parent / f".{output.name}-build.lock"
 
 
 def output_of(config_path: Path, output_dir: Path | None) -> Path | None:

@@ -19,6 +19,7 @@ from pathlib import Path
 
 import pytest
 
+from agendasite.buildlock import lock_path
 from agendasite.pipeline import BuildOptions, build
 
 from .test_incremental import ENV, _corpus_module, _edit_item_text, _meeting, corpus  # noqa: F401 - a fixture
@@ -50,6 +51,11 @@ def same_as_clean(project: Path) -> subprocess.CompletedProcess:
     if cached.returncode == 0:
         assert tree(project / "site") == tree(out)
     return cached
+
+
+def _nothing_beside(project: Path) -> None:
+    """No staging or old folder and no lock file beside the output after a build; the spare copy may be."""
+    assert _leftovers(project) in ([], [".site.spare"]) and not lock_path(project / "site").exists()
 
 
 def _built(config: Path) -> Path:
@@ -214,7 +220,7 @@ def _killed_then_clean(project: Path, kill, old: dict[str, str]) -> None:
     seen = kill()
     assert seen in (old, tree(out))
     same_as_clean(project)
-    assert _leftovers(project) in ([], [".site.spare"])
+    _nothing_beside(project)
 
 
 @pytest.mark.parametrize("step", BEFORE_PUBLISH + AFTER_PUBLISH)
@@ -257,15 +263,13 @@ def test_a_build_killed_after_some_time_leaves_a_site_and_a_usable_cache(tmp_pat
 
 def _hold_lock(project: Path):
     """The output's lock, taken as a build takes it (with this process's id in it)."""
-    fh = open(project / ".site.lock", "a+")
+    fh = open(lock_path(project / "site"), "w")
     fcntl.flock(fh, fcntl.LOCK_EX)
-    fh.truncate(0)
-    fh.write(f"{os.getpid()}\n")
-    fh.flush()
+    print(os.getpid(), file=fh, flush=True)
     return fh
 
 
-def test_two_builds_into_one_output_wait_for_each_other(corpus: Path) -> None:
+def test_two_builds_into_one_output_wait_for_each_other_and_a_check_for_none(corpus: Path) -> None:
     project = _built(corpus)
     before = tree(project / "site")
     _edit_item_text(corpus)
@@ -277,6 +281,8 @@ def test_two_builds_into_one_output_wait_for_each_other(corpus: Path) -> None:
         assert said == [f"{WAITING}{(project / 'site').resolve()}/ to finish (pid {os.getpid()})\n"] * 2
         time.sleep(0.5)
         assert [proc.poll() for proc in builds] == [None, None] and tree(project / "site") == before
+        check = cli(project, "--check", timeout=60)  # which writes nothing: no lock to wait for
+        assert check.returncode == 0 and WAITING not in check.stderr
     finally:
         lock.close()
     outcomes = [proc.communicate(timeout=120) for proc in builds]
@@ -284,16 +290,9 @@ def test_two_builds_into_one_output_wait_for_each_other(corpus: Path) -> None:
     assert [err.count(WAITING) for _, err in outcomes] == [0, 0]  # said once, also by the one that then waited more
     fresh, out = _fresh(project)
     assert fresh.returncode == 0 and tree(project / "site") == tree(out)
-    assert _leftovers(project) in ([], [".site.spare"])  # no staging folder, no lock file
-
-
-def test_a_check_takes_no_lock(corpus: Path) -> None:
-    project = _built(corpus)
-    with _hold_lock(project):
-        proc = cli(project, "--check", timeout=60)
-    assert proc.returncode == 0 and WAITING not in proc.stderr
+    _nothing_beside(project)
 
 
 def test_the_lock_of_an_output_whose_folder_is_not_there_yet(corpus: Path) -> None:
     assert cli(corpus.parent, "--out", "../ny/mappe/site", timeout=120).returncode == 0
-    assert [p.name for p in (corpus.parent.parent / "ny" / "mappe").iterdir()] == ["site"]  # and no lock file
+    assert [p.name for p in (corpus.parent.parent / "ny" / "mappe").iterdir()] == ["site"]  # no lock file
