@@ -117,6 +117,8 @@ def scan(roots: list[Path]) -> dict[str, tuple[int, int]]:
                 continue
             if entry.is_dir():
                 stack.append(entry.path)
+                if entry.is_symlink():  # a linked folder (maybe to outside content/): the link itself is seen
+                    found[entry.path] = (NOT_A_FILE, 0)
             elif entry.is_file():
                 est = entry.stat()
                 found[entry.path] = (est.st_size, est.st_mtime_ns)

@@ -16,8 +16,9 @@ from pathlib import Path
 FileStats = dict[str, tuple[int, int, int]]  # path in the site -> (size, mtime_ns, inode)
 
 
-def tree_stats(folder: Path, under: str = "") -> FileStats:
-    """Every file under `folder` (or its sub-folder `under`), by its path in the site; links not followed."""
+def tree_stats(folder: Path, under: str = "", links: dict[str, int] | None = None) -> FileStats:
+    """Every file under `folder` (or its sub-folder `under`), by its path in the site; links not followed.
+    `links` gets each file's number of hard links (a file shared with the spare copy has two)."""
     found: FileStats = {}
     stack = [(under.rstrip("/") + "/" if under else "", os.path.join(folder, under) if under else str(folder))]
     while stack:
@@ -30,6 +31,8 @@ def tree_stats(folder: Path, under: str = "") -> FileStats:
                     else:
                         st = entry.stat(follow_symlinks=False)
                         found[rel + entry.name] = (st.st_size, st.st_mtime_ns, st.st_ino)
+                        if links is not None:
+                            links[rel + entry.name] = st.st_nlink
         except OSError:
             continue
     return found

@@ -16,6 +16,7 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Iterator
 
+from .buildlock import output_lock, output_of
 from .cache import resolve_cache_dir, state_dir, unchanged_summary
 from .source.config import load_config
 from .diagnostics import Diagnostics
@@ -32,8 +33,9 @@ def build(options: BuildOptions) -> BuildResult:
     """Build the site; on any error the previous output stays untouched."""
     started = time.perf_counter()
     result = BuildResult(Diagnostics())
-    try:
-        _build(options, result)
+    try:  # one build at a time into an output folder (buildlock.py); --check writes nothing
+        with output_lock(None if options.check_only else output_of(options.config_path, options.output_dir)):
+            _build(options, result)
     except Exception as exc:  # an internal failure: say so plainly, never a bare traceback
         _internal_error(exc, options, result.diagnostics)
         result.ok = False

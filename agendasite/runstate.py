@@ -62,6 +62,7 @@ class Run:
     index_kept: bool = False  # the last search index was linked into the new site, not made again
     current: FileStats = field(default_factory=dict)  # the published files as they are now
     changed: set[str] = field(default_factory=set)  # published files not as the last build left them
+    links: dict[str, int] = field(default_factory=dict)  # the published files' hard-link counts
 
 
 KEEP_HANDBOOK, KEEP_INDEX = "keep handbook", "keep search index"  # a finisher's last output, linked again

@@ -35,8 +35,12 @@ def staging_for(r: Run, finishers: bool) -> StagingDir:
     if not usable:
         set_aside(spare, r.output)
         return StagingDir(r.output)
-    staging = StagingDir(r.output, reuse=(spare, {p: d for p, d in record[1].items() if p not in r.changed}))
-    unlink_staged(staging, set(record[2]) | (r.changed & record[1].keys()))  # not to be trusted: made again if needed
+    # A spare file is trusted while it is the published file (one inode: edited in place, both change and the
+    # published one is found changed); one replaced or removed in the spare copy leaves the published file
+    # with one link.
+    trusted = {p: d for p, d in record[1].items() if p not in r.changed and r.links.get(p, 0) >= 2}
+    staging = StagingDir(r.output, reuse=(spare, trusted))
+    unlink_staged(staging, set(record[2]) | (record[1].keys() - trusted.keys()))  # made again if needed
     for name in (INDEX_DIR, HANDBOOK_DIR):  # a finisher's folder is linked again from the published site
         shutil.rmtree(staging.path / name, ignore_errors=True)
     return staging

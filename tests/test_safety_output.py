@@ -38,13 +38,18 @@ def tree(root: Path) -> dict[str, str]:
     return found
 
 
-def cli(project: Path, *args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess:
-    """`python build.py ARGS` in the project folder."""
+def command(project: Path, *args: str, env: dict[str, str] | None = None) -> dict:
+    """The arguments of subprocess.run or Popen for `python build.py ARGS` in the project folder."""
     environ = dict(os.environ, PYTHONPATH=str(ROOT), SOURCE_DATE_EPOCH="1732406400")
     environ.pop("AGENDASITE_CACHE_DIR", None)
     environ.update(env or {})
-    return subprocess.run([sys.executable, str(ROOT / "build.py"), *args], cwd=project, env=environ,
-                          capture_output=True, text=True, timeout=300)
+    return {"args": [sys.executable, str(ROOT / "build.py"), *args], "cwd": project, "env": environ}
+
+
+def cli(project: Path, *args: str, env: dict[str, str] | None = None,
+        timeout: float = 300) -> subprocess.CompletedProcess:
+    """`python build.py ARGS` in the project folder."""
+    return subprocess.run(**command(project, *args, env=env), capture_output=True, text=True, timeout=timeout)
 
 
 def clean(proc: subprocess.CompletedProcess) -> None:
