@@ -3,7 +3,7 @@
 
 import sys
 
-from agendasite.cli import main
+from agendasite.cli.main import main
 
 if __name__ == "__main__":
     sys.exit(main())

@@ -26,7 +26,7 @@ def reference_page() -> str:
     """The whole reference page (agendasite.commands.reference: also `python build.py reference`)."""
     if str(REPO) not in sys.path:
         sys.path.insert(0, str(REPO))  # the package of this checkout, even when not installed
-    from agendasite.commands.reference import reference_page as page
+    from agendasite.cli.reference import reference_page as page
 
     return page()
 

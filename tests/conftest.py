@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from bs4 import BeautifulSoup
 
-from agendasite.pipeline import BuildOptions, BuildResult, build
+from agendasite.engine.build import BuildOptions, BuildResult, build
 
 ROOT = Path(__file__).resolve().parent.parent
 

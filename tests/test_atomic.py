@@ -84,8 +84,8 @@ def test_strict_turns_warnings_into_errors(tiny_site: Path, monkeypatch: pytest.
 # process raises (or is killed) after a few files, as a full disk or a power cut would.
 _INTERRUPT = textwrap.dedent("""
     import os, signal, sys
-    from agendasite import write
-    from agendasite.cli import main
+    from agendasite.engine import staging as write
+    from agendasite.cli.main import main
     mode, count = sys.argv[1], [0]
     original = write.StagingDir.write
     def failing(self, rel, data):
@@ -151,7 +151,7 @@ _INTERNAL = textwrap.dedent("""
     tables.compute_table = broken
     import agendasite.markdown.parser as md
     md.compute_table = broken
-    from agendasite.cli import main
+    from agendasite.cli.main import main
     sys.exit(main([]))
 """)
 

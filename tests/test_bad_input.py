@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pytest
 
-from agendasite.cli import main as cli_main
+from agendasite.cli.main import main as cli_main
 from agendasite.diagnostics import format_diagnostic
 
 from .conftest import ROOT, run_build, write

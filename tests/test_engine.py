@@ -9,8 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from agendasite import incremental
-from agendasite.pipeline import BuildOptions, build
+from agendasite.engine import steps as incremental
+from agendasite.engine.build import BuildOptions, build
 
 from .conftest import ROOT
 from .test_incremental import ENV, _add_meeting, _assert_same_as_clean, _build, _edit_item_text, _item, _tree, corpus  # noqa: F401
@@ -83,7 +83,7 @@ def test_every_kind_of_build_runs_the_same_engine(corpus: Path, tmp_path: Path,
     the no-change answer (nothing to run) does not."""
     calls: list[str] = []
     original = incremental.run
-    monkeypatch.setattr("agendasite.pipeline.run_engine", lambda options, *rest: (
+    monkeypatch.setattr("agendasite.engine.build.run_engine", lambda options, *rest: (
         calls.append("check" if options.check_only else "full" if not options.incremental else "cached"),
         original(options, *rest))[1])
     out = tmp_path / "out"

@@ -19,8 +19,8 @@ from pathlib import Path
 
 import pytest
 
-from agendasite.buildlock import lock_path
-from agendasite.pipeline import BuildOptions, build
+from agendasite.engine.lock import lock_path
+from agendasite.engine.build import BuildOptions, build
 
 from .test_incremental import ENV, _corpus_module, _edit_item_text, _meeting, corpus  # noqa: F401 - a fixture
 from .test_safety_output import _leftovers, clean, cli, command, tree

@@ -12,9 +12,9 @@ from pathlib import Path
 
 import pytest
 
-from agendasite import incremental
-from agendasite.pipeline import BuildOptions, build
-from agendasite.progress import LogLines, for_stream
+from agendasite.engine import steps as incremental
+from agendasite.engine.build import BuildOptions, build
+from agendasite.engine.progress import LogLines, for_stream
 
 from .conftest import ROOT
 
@@ -168,7 +168,7 @@ def test_the_swapped_out_site_is_kept_as_the_spare_and_the_one_before_removed(co
     """A rebuild swaps the new folder in and keeps the old one beside it as the spare copy the next small
     change is written into; the spare it replaces is removed, by a detached process when it is large (the
     build does not wait for its unlinks), a small one at once; nothing else stays."""
-    from agendasite import publish
+    from agendasite.engine import publish
 
     _search(corpus, False)
     monkeypatch.setattr(publish, "LARGE_FOLDER", large)
@@ -199,7 +199,7 @@ def test_same_bytes_whatever_the_number_of_workers(corpus: Path, tmp_path: Path)
 def test_files_hashed_by_several_processes_give_the_same_table(corpus: Path, tmp_path: Path, monkeypatch) -> None:
     """A first build of a large site reads its files in several processes: the same digests, in the scan's order,
     a file gone since the scan left out; the build state then tells an edited file from an unchanged one."""
-    from agendasite import cache
+    from agendasite.engine import cache
 
     found = cache.scan([corpus.parent])
     gone = corpus.parent / "gone.md"
@@ -333,7 +333,7 @@ def test_only_changed_files_are_written(corpus: Path, tmp_path: Path, publish_mo
 
 def test_interrupted_publish_is_followed_by_a_complete_build(corpus: Path, tmp_path: Path,
                                                              monkeypatch: pytest.MonkeyPatch) -> None:
-    from agendasite.write import StagingDir
+    from agendasite.engine.staging import StagingDir
 
     _search(corpus, False)
     out = tmp_path / "out"

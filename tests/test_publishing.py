@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from agendasite.cli import make_parser
+from agendasite.cli.main import make_parser
 
 from .conftest import ROOT
 

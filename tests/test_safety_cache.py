@@ -21,8 +21,8 @@ from pathlib import Path
 import msgspec
 import pytest
 
-from agendasite import cachedata
-from agendasite.pipeline import BuildOptions, BuildResult, build
+from agendasite.engine import cachedata
+from agendasite.engine.build import BuildOptions, BuildResult, build
 
 from .conftest import ROOT, write
 

@@ -18,7 +18,7 @@ from urllib.parse import quote, unquote
 import pytest
 from bs4 import BeautifulSoup
 
-from agendasite.cli import main as cli_main
+from agendasite.cli.main import main as cli_main
 from agendasite.source.csvout import write_csv
 
 from .conftest import run_build, soup, write

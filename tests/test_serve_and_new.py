@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pytest
 
-from agendasite.commands.reference import reference_page
+from agendasite.cli.reference import reference_page
 
 from .conftest import ROOT, run_build, soup, write
 
@@ -167,8 +167,8 @@ def test_the_reference_command_prints_the_handbooks_reference_generated_from_the
 def test_the_preview_prints_notes_only_when_asked(tiny_site: Path, capsys: pytest.CaptureFixture[str]) -> None:
     """Like the build command: a note (here a stated total within the rounding of its rows) is counted, and
     printed with --verbose; the editor's terminal is not filled with them on every save."""
-    from agendasite.pipeline import BuildOptions
-    from agendasite.serve import PreviewState, rebuild
+    from agendasite.engine.build import BuildOptions
+    from agendasite.cli.serve import PreviewState, rebuild
 
     path = tiny_site / ITEM
     path.write_text(path.read_text(encoding="utf-8") + "\n| Post | Beløb |\n|---|--:|\n| a | 1,2 |\n| b | 1,2 |\n"

@@ -9,8 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from agendasite import siteparts, sitestep
-from agendasite.pipeline import BuildOptions, BuildResult, build
+from agendasite.engine import sitefiles as siteparts, sitestep
+from agendasite.engine.build import BuildOptions, BuildResult, build
 from agendasite.plan.pages import FilePlan
 
 from .test_incremental import ENV, _assert_same_as_clean, _corpus_module, _edit_item_text, _item, _meeting, _search, \

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from agendasite import meetingstep, sitestep, sitewide
+from agendasite.engine import meetingstep, sitestep, sitepages as sitewide
 
 from .test_incremental import EDITS, _assert_same_as_clean, _build, _corpus_module, _edit_data_file, _tree
 

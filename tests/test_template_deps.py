@@ -56,7 +56,7 @@ def test_an_included_file_reading_site_gives_the_bytes_of_a_clean_build(tiny_sit
     item = tiny_site / "content/2030-02-12-udvalget/1-2-anden.md"
     item.write_text(item.read_text(encoding="utf-8").replace("Anden sag", "Anden sag, ændret"), encoding="utf-8")
     assert run_build(config, warm).ok
-    from agendasite.pipeline import BuildOptions, build
+    from agendasite.engine.build import BuildOptions, build
 
     assert build(BuildOptions(config_path=config, output_dir=clean, incremental=False,
                               environ={"SOURCE_DATE_EPOCH": "1732406400"})).ok

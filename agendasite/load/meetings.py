@@ -24,7 +24,7 @@ def load_site(config: Config, diags: Diagnostics, gettext: Callable[[str], str],
               links: LinkCollector | None = None,
               load_meetings: Callable[[list[Path], LoadContext], list[Meeting | None]] | None = None) -> Site:
     """Read every meeting under content/; errors go to `diags`. `load_meetings` (folders -> meetings, in
-    order) replaces reading them one by one here: incremental.py takes unchanged ones from its cache."""
+    order) replaces reading them one by one here: steps.py takes unchanged ones from its cache."""
     content = Path(config.content_dir)
     ctx = LoadContext(config, diags, make_parser(), gettext, content, Path.cwd().resolve(), links=links)
     meetings: list[Meeting] = []

@@ -3,7 +3,7 @@
 They are put together from each meeting's part (opendata.open_data_part: its objects as JSON text, its
 items' case numbers and consultations) and from the meetings' headings (body, date, place), so that an
 incremental build can make them without the parsed archive, and make again only those whose parts
-changed (siteparts.py). The lists embed the meetings' objects: their texts are put in as they are,
+changed (sitefiles.py). The lists embed the meetings' objects: their texts are put in as they are,
 indented to where they stand, which gives the same bytes as serialising the list whole.
 """
 

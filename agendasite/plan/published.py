@@ -7,7 +7,7 @@ the wall clock: a meeting's moment is its date and start time in the site's time
 Each of those files is a `SiteFile`: a few site-wide values plus every meeting's part (its feed entries,
 its calendar event, its open-data objects as JSON text, ...), which a producer makes from the complete
 meeting. Each meeting's worker makes them and the engine keeps them in the cache, and makes a file again
-only when the parts it is made of changed (siteparts.py; the list of outputs: outputs/registry.py).
+only when the parts it is made of changed (sitefiles.py; the list of outputs: outputs/registry.py).
 """
 
 from __future__ import annotations

@@ -17,7 +17,7 @@ from pathlib import Path
 
 from jinja2 import Environment, TemplateError, meta
 
-# The templates of a meeting's own pages (plan.py), rendered by the meeting's worker: if one reads `site`,
+# The templates of a meeting's own pages (pages.py), rendered by the meeting's worker: if one reads `site`,
 # those pages depend on every meeting (incremental._pages_reading_site).
 MEETING_PAGE_TEMPLATES = ("meeting.html", "item.html", "annex_index.html", "annex_page.html", "funding_page.html")
 

@@ -15,8 +15,8 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Iterator
 
-from .source.config import load_config
-from .diagnostics import Diagnostics
+from ..diagnostics import Diagnostics
+from ..source.config import load_config
 
 
 def lock_path(output: Path) -> Path:

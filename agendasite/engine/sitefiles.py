@@ -16,14 +16,14 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Any, Callable
 
+from ..markdown.sitelinks import resolve_file_links
+from ..model import Meeting, Site
+from ..outputs.registry import SiteOutput
+from ..plan.pages import FilePlan
+from ..plan.published import Producer
 from .cache import ENTRY, combine, digest, read_entry, write_entry
 from .meetingparts import PartsIndex
-from .model import Meeting, Site
-from .parallel import Job, MeetingState, load_parsed, parts_store
-from .plan.pages import FilePlan
-from .outputs.registry import SiteOutput
-from .plan.published import Producer
-from .markdown.sitelinks import resolve_file_links
+from .meetings import Job, MeetingState, load_parsed, parts_store
 
 
 # Planners of site-level files that read the complete meetings (Site -> list[FilePlan]), in order, after

@@ -30,12 +30,12 @@ MAGIC = b"agendasite-cache\x03"  # the format's version: entries of another form
 _HEADER = struct.Struct("<II")  # payload length, CRC-32 of the payload
 # The dataclasses a cache entry may hold ("module:Class" in agendasite), written as their place in this list.
 ALLOWED = (
-    "cache:FastRecord", "diagnostics:Diagnostic", "markdown.sitelinks:SiteLink", "model:MeetingDate",
+    "engine.cache:FastRecord", "diagnostics:Diagnostic", "markdown.sitelinks:SiteLink", "model:MeetingDate",
     "model:ItemNumber", "model:Meeting", "model:Section", "model:Item", "model:Annex", "model:SubSection", "model:Table", "model:Cell",
     "funding_model:FundingAnnex", "funding_model:Column", "funding_model:FundingRow", "funding_model:Figure",
     "funding_model:Difference", "funding_model:SplitPart", "funding_model:Payment", "funding_model:DataUse",
-    "funding_model:Summary", "plan.payers:PayerEntry", "parallel:MeetingState", "parallel:SiteSummary",
-    "meetingparts:PartsIndex", "sitewide:SiteMemo", "runstate:BuildState", "headings:MeetingHeading",
+    "funding_model:Summary", "plan.payers:PayerEntry", "engine.meetings:MeetingState", "engine.meetings:SiteSummary",
+    "engine.meetingparts:PartsIndex", "engine.sitepages:SiteMemo", "engine.runstate:BuildState", "headings:MeetingHeading",
     "headings:ItemHeading", "headings:AnnexHeading",
 )
 TUPLE, FROZENSET, SET, DICT, DECIMAL, DATE, TIME, DATETIME, REF = range(1, 10)

@@ -9,8 +9,8 @@ import time
 from pathlib import Path
 from types import SimpleNamespace
 
-from .diagnostics import Diagnostics, format_diagnostic
-from .progress import for_stream
+from ..diagnostics import Diagnostics, format_diagnostic
+from ..engine.progress import for_stream
 
 
 def make_parser() -> argparse.ArgumentParser:
@@ -44,7 +44,7 @@ def _unchanged(args: argparse.Namespace) -> tuple[SimpleNamespace | None, tuple 
     started = time.perf_counter()
     if args.check or args.no_cache:
         return None, None
-    from .cache import unchanged_summary  # the engine's smallest part (standard library only), not for --help
+    from ..engine.nochange import unchanged_summary  # the engine's smallest part (standard library only), not for --help
 
     summary, scanned = unchanged_summary(args.config, args.out, args.strict, args.cache_dir, dict(os.environ))
     if summary is None:
@@ -66,10 +66,10 @@ def main(argv: list[str] | None = None) -> int:
             from .serve import main as serve_main
             return serve_main(rest)
         if command == "new":
-            from .commands.scaffold import main as new_main
+            from .new import main as new_main
             return new_main(rest)
         if command == "reference":
-            from .commands.reference import main as reference_main
+            from .reference import main as reference_main
             return reference_main(rest)
         return build_main(rest)
     except KeyboardInterrupt:
@@ -84,7 +84,7 @@ def build_main(argv: list[str]) -> int:
     result, scanned = _unchanged(args)
     unchanged = result is not None
     if result is None:
-        from .pipeline import BuildOptions, build
+        from ..engine.build import BuildOptions, build
 
         options = BuildOptions(config_path=args.config, output_dir=args.out, check_only=args.check,
                                strict=args.strict, incremental=not args.no_cache, cache_dir=args.cache_dir,

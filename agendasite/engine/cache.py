@@ -21,12 +21,12 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .digests import combine
+from ..digests import combine
 
 STATE_VERSION = 2  # 2: entries in cachedata's format instead of pickles
 ENTRY = ".msgpack"  # the suffix of every cache entry's file
 RACY_NS = 2_000_000_000  # a file changed this close to the last scan is hashed, not trusted by its stat
-PACKAGE_DIR = Path(__file__).resolve().parent
+PACKAGE_DIR = Path(__file__).resolve().parent.parent
 LIBRARIES = ("jinja2", "markdown_it", "mdit_py_plugins", "yaml", "babel", "markupsafe", "msgspec")
 
 StatTable = dict[str, tuple[int, int, bytes]]  # absolute path -> (size, mtime_ns, digest)
@@ -241,61 +241,6 @@ def recorded_output(cache: Path, config_path: Path, output_override: Path | None
     return record.output if isinstance(record, FastRecord) else None
 
 
-Scan = tuple  # (the roots as text, every file's (size, mtime_ns), when the scan began): see scan()
-
-
-def unchanged_since_last_build(state: Path, key: tuple) -> tuple[FastRecord | None, Scan | None]:
-    """The previous build's record if no input, option or output changed since; else None, with the scan
-    that found the change (for the build that follows at once: it need not scan again)."""
-    record = read_entry(state / f"fast{ENTRY}")
-    if not isinstance(record, FastRecord) or record.key != key or record.output is None:
-        return None, None
-    if output_stamp(Path(record.output[0])) != record.output:
-        return None, None
-    started = time.time_ns()
-    found = scan([Path(r) for r in record.roots])
-    taken = (list(record.roots), found, started)
-    if found.keys() != record.table.keys():
-        return None, taken
-    from .outputfiles import stats_digest, tree_stats
-
-    if stats_digest(tree_stats(Path(record.output[0]))) != record.files:  # a published file edited by hand
-        return None, taken
-    racy = False
-    for path, (size, mtime) in found.items():
-        old = record.table[path]
-        if old[0] != size:
-            return None, taken
-        if old[1] != mtime or mtime >= record.scan_ns - RACY_NS:
-            racy = True
-    if racy:
-        now = time.time_ns()
-        table = hash_table(found, record.table, record.scan_ns)
-        if any(table.get(p, (0, 0, b""))[2] != old[2] for p, old in record.table.items()):
-            return None, taken
-        record.table, record.scan_ns = table, now
-        write_entry(state / f"fast{ENTRY}", record)
-    return record, None
-
-
 def options_key(output_override: Path | None, strict: bool) -> tuple:
     """The options that change the output (besides files)."""
     return (str(output_override.resolve()) if output_override else "", strict)
-
-
-def unchanged_summary(config_path: Path, output_override: Path | None, strict: bool,
-                      cache_dir: Path | None, environ: dict[str, str]) -> tuple[dict | None, Scan | None]:
-    """The last build's result fields when nothing changed since: counts, output_dir (a Path) and its
-    diagnostics (Diagnostic objects); cheap (no Jinja, markdown-it or Babel). Else None, and the scan of
-    the inputs if one was taken (given to the build as BuildOptions.scan)."""
-    from .diagnostics import Diagnostic
-
-    cache = resolve_cache_dir(config_path, cache_dir, environ)
-    key = fast_key(config_path, options_key(output_override, strict), environ)
-    record, taken = unchanged_since_last_build(state_dir(cache, config_path, output_override), key)
-    if record is None:
-        return None, taken
-    fields = dict(record.summary)
-    fields["output_dir"] = Path(fields["output_dir"])
-    fields["diagnostics"] = [Diagnostic(*d) for d in fields["diagnostics"]]
-    return fields, None

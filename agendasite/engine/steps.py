@@ -7,7 +7,7 @@ the finishers (search index, handbook); publish. Each step is keyed by the diges
 a value that comes out the same (a summary, a part) stops a change there. A first build, a build after
 an edit, `--no-cache` (an empty cache in a temporary folder) and `--check` (the same steps, nothing
 published) differ only in what the cache already holds. What each step keeps is in `BuildState`; the
-site is swapped in whole (write.py, publish.py), so readers never see a half-written site.
+site is swapped in whole (staging.py, publish.py), so readers never see a half-written site.
 """
 
 from __future__ import annotations
@@ -20,25 +20,25 @@ from typing import Any
 
 from .cache import ENTRY, PACKAGE_DIR, FastRecord, StatTable, combine, environment_key, hash_table, output_stamp, \
     read_entry, scan
-from .finish.handbook import HANDBOOK_DIR, finish_handbook, handbook_inputs, handbook_key
-from .finish.search import INDEX_DIR, index_search
-from .load.meetings import DATA_DIR
+from ..finish.handbook import HANDBOOK_DIR, finish_handbook, handbook_inputs, handbook_key
+from ..finish.search import INDEX_DIR, index_search
+from ..load.meetings import DATA_DIR
+from ..model import Config
+from ..render.environment import make_environment, today_from_env
+from ..render.pages import render_text
+from ..render.templatefiles import compiled_cache
+from .meetings import Job, MeetingState
 from .meetingstep import meetings_step
-from .model import Config
 from .options import BuildOptions, BuildResult
 from .outputfiles import tampered, tree_stats
-from .parallel import Job, MeetingState
-from .workers import fewer_collections, worker_count
 from .progress import silent
 from .publish import step
 from .record import record
-from .render.environment import make_environment, today_from_env
-from .render.pages import render_text
-from .render.templatefiles import compiled_cache
 from .runstate import FINISHER_SWITCHES, KEEP_HANDBOOK, KEEP_INDEX, BuildState, Run
 from .sitestep import checked, finish, publish_site, site_level
 from .staged import staging_for
-from .write import StagingDir
+from .staging import StagingDir
+from .workers import fewer_collections, worker_count
 
 
 def run(options: BuildOptions, result: BuildResult, config: Config, gettext: Any, cache: Path,

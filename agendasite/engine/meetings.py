@@ -18,20 +18,20 @@ from typing import Callable
 
 from jinja2 import Environment
 
+from ..diagnostics import Diagnostic, Diagnostics
+from ..headings import AnnexHeading, ItemHeading, MeetingHeading, annex_heading, item_heading, meeting_heading
+from ..load.context import LoadContext
+from ..load.meetings import load_meeting
+from ..markdown.parser import make_parser
+from ..markdown.sitelinks import LinkCollector, SiteLink, anchors_of, resolve_file_links
+from ..model import Config, Meeting, Site
+from ..plan.checks import file_entries, page_entries
+from ..plan.pages import plan_site
+from ..plan.payers import PayerEntry, payer_entries
+from ..render.pages import render_reporting
 from .cache import ENTRY, digest, read_entry, write_entry
-from .diagnostics import Diagnostic, Diagnostics
-from .load.meetings import load_meeting
-from .load.context import LoadContext
-from .markdown.parser import make_parser
-from .headings import AnnexHeading, ItemHeading, MeetingHeading, annex_heading, item_heading, meeting_heading
-from .model import Config, Meeting, Site
-from .plan.payers import PayerEntry, payer_entries
-from .plan.checks import file_entries, page_entries
-from .render.pages import render_reporting
-from .plan.pages import plan_site
-from .markdown.sitelinks import LinkCollector, SiteLink, anchors_of, resolve_file_links
 from .meetingparts import PARTS, meeting_parts
-from .write import link_new, make_parent, write_new
+from .staging import link_new, make_parent, write_new
 
 
 @dataclass(slots=True)
@@ -60,7 +60,7 @@ class SiteSummary:
     digest: bytes  # of its heading and payer entries: the site-level pages' input from this meeting
     pages: list[tuple[str, str]]  # (output path, source) of its pages, for the unique-address check
     files: list[tuple[str, str]]  # the same for its files
-    parts: object | None = None  # with base_url: its parts of the feeds, calendars, open data (siteparts.py)
+    parts: object | None = None  # with base_url: its parts of the feeds, calendars, open data (sitefiles.py)
 
 
 @dataclass(slots=True)
@@ -79,11 +79,11 @@ class Job:
     previous: dict[str, MeetingState]
     strict: bool
     render_page: Callable[[Environment, object, Site, Config], str]
-    site: Site | None = None  # the site the meeting pages read, when their templates read `site` (incremental.py)
+    site: Site | None = None  # the site the meeting pages read, when their templates read `site` (steps.py)
     render: bool = True  # False: parse and summarise only (the site the pages read is not known yet)
     data: dict = field(default_factory=dict)  # content/data tables (LoadContext.data), read once by load_site
     folders: set[str] = field(default_factory=set)  # folders this process made in staging (write.make_parent)
-    spare: dict[str, bytes] = field(default_factory=dict)  # files staging holds already (incremental.py's spare)
+    spare: dict[str, bytes] = field(default_factory=dict)  # files staging holds already (steps.py's spare)
 
 
 _JOB: Job | None = None

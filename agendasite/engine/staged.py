@@ -6,13 +6,13 @@ from __future__ import annotations
 import shutil
 from pathlib import Path
 
+from ..finish.handbook import HANDBOOK_DIR
+from ..finish.search import INDEX_DIR
 from .cache import ENTRY, digest, output_stamp, read_entry
-from .finish.handbook import HANDBOOK_DIR
-from .finish.search import INDEX_DIR
-from .parallel import MeetingState
+from .meetings import MeetingState
 from .publish import set_aside
 from .runstate import Run
-from .write import StagingDir
+from .staging import StagingDir
 
 
 def spare_path(output: Path) -> Path:

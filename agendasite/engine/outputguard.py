@@ -17,13 +17,13 @@ import pickletools
 from pathlib import Path
 from typing import Callable
 
+from ..diagnostics import Diagnostics
+from ..finish.handbook import docs_folder
+from ..model import Config
+from ..source.config import Setting
 from .cache import recorded_output, state_dir
-from .source.config import Setting
-from .diagnostics import Diagnostics
-from .finish.handbook import docs_folder
-from .model import Config
 from .publish import recover_output
-from .write import MARKER, marked_meetings
+from .staging import MARKER, marked_meetings
 
 _FIX = "set output_dir (or --out) to a folder of its own, such as 'site' beside site_config.yml (the default)"
 

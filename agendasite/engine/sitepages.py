@@ -2,7 +2,7 @@
 
 They read of each meeting its heading (headings.py) and, for the payer pages, its funding annexes'
 payments with the item's heading. Each meeting's worker keeps those as a small `SiteSummary`
-(parallel.py) with a digest, so the site-level pages are rendered only when the digest of their inputs
+(meetings.py) with a digest, so the site-level pages are rendered only when the digest of their inputs
 (templates, configuration, code, today, every meeting's summary digest) changed; otherwise the
 published pages are kept. A template that reads more than the headings (a site's own index.html
 listing every item, say) stops with `render.NeedsWhole`: the pages are then rendered from the complete
@@ -16,17 +16,17 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 from typing import Callable
 
+from ..diagnostics import Diagnostics
+from ..markdown.sitelinks import SiteLink, anchors_of, check_site_links
+from ..model import Site
+from ..plan.checks import check_unique_entries, page_entries
+from ..plan.pages import PagePlan, plan_site_pages
+from ..plan.payers import PayerEntry, collect_payers, payers_from
+from ..render.environment import NeedsWhole
+from ..render.pages import render_reporting
 from .cache import combine, digest
-from .diagnostics import Diagnostics
-from .model import Site
-from .plan.checks import check_unique_entries, page_entries
-from .render.pages import render_reporting
-from .parallel import MeetingState, SiteSummary
+from .meetings import MeetingState, SiteSummary
 from .workers import render_pages
-from .plan.payers import PayerEntry, collect_payers, payers_from
-from .plan.pages import PagePlan, plan_site_pages
-from .render.environment import NeedsWhole
-from .markdown.sitelinks import SiteLink, anchors_of, check_site_links
 
 # Payments on the payer pages from which rendering them in several processes is worth starting those
 # (at 10,000 items, 20 payer pages of 20 ms each: 0.47 s in one process, 0.34 s with two)

@@ -4,7 +4,7 @@ Feeds, calendars, open data and the sitemap are put together from every meeting'
 its feed entries, its calendar event, its sitemap entries, its open-data objects as JSON text, its items'
 case numbers. The worker that renders a meeting makes them (`meeting_parts`), returns the meeting's own
 open-data files to be written with its pages, and keeps the small parts in its summary and the others in
-the cache under their digests (siteparts.py reads them back).
+the cache under their digests (sitefiles.py reads them back).
 """
 
 from __future__ import annotations
@@ -13,13 +13,13 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from ..markdown.sitelinks import resolve_file_links
+from ..model import Config, Meeting
+from ..outputs import registry
+from ..outputs.registry import active, producers
+from ..plan.pages import FilePlan
 from .cache import ENTRY, digest, write_entry_bytes
 from .cachedata import encode_entry
-from .model import Config, Meeting
-from .plan.pages import FilePlan
-from .outputs import registry
-from .outputs.registry import active, producers
-from .markdown.sitelinks import resolve_file_links
 
 PARTS = "parts"  # cache folder: meetings' parts (and papers' texts) by digest
 SMALL = ("updated", "cases")  # parts kept in the build state; the others are read from the cache when needed

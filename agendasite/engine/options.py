@@ -7,8 +7,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from .diagnostics import Diagnostics
-from .model import Config
+from ..diagnostics import Diagnostics
+from ..model import Config
 
 
 @dataclass(frozen=True, slots=True)
@@ -20,7 +20,7 @@ class BuildOptions:
     check_only: bool = False
     strict: bool = False
     environ: dict[str, str] = field(default_factory=lambda: dict(os.environ))
-    incremental: bool = True  # reuse the cache and the last output (incremental.py); False: from scratch
+    incremental: bool = True  # reuse the cache and the last output (steps.py); False: from scratch
     cache_dir: Path | None = None  # default: $AGENDASITE_CACHE_DIR, else .cache/agendasite/ beside the config
     jobs: int | None = None  # worker processes; default: the available cores
     progress: Any = None  # a progress.Progress reporter; default: silent
@@ -28,7 +28,7 @@ class BuildOptions:
     # over the whole site (the preview's rebuilds: serve.py); the index may then miss the latest edits.
     keep_search_index: bool = False
     allow_empty: bool = False  # an empty content folder may replace a published site (--allow-empty)
-    scan: tuple | None = None  # the no-change check's scan of the inputs, just taken (cache.unchanged_summary)
+    scan: tuple | None = None  # the no-change check's scan of the inputs, just taken (nochange.unchanged_summary)
 
 
 @dataclass(slots=True)

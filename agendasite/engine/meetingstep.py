@@ -6,20 +6,20 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
+from ..headings import MeetingHeading
+from ..load.meetings import load_site
+from ..markdown.sitelinks import LinkCollector
+from ..model import Site
+from ..render.environment import NeedsWhole
+from ..render.templatedeps import MEETING_PAGE_TEMPLATES, pages_read_memo
 from .cache import PACKAGE_DIR, combine
-from .headings import MeetingHeading
-from .load.meetings import load_site
-from .markdown.sitelinks import LinkCollector
-from .model import Site
+from .meetings import Job, load_parsed, process_all
 from .outputguard import refuse_empty_site
-from .parallel import Job, load_parsed, process_all
-from .workers import fast_pickling, worker_count
 from .publish import step
-from .render.environment import NeedsWhole
-from .render.templatedeps import MEETING_PAGE_TEMPLATES, pages_read_memo
 from .runstate import Run
-from .sitewide import whole_meetings
-from .write import StagingDir
+from .sitepages import whole_meetings
+from .staging import StagingDir
+from .workers import fast_pickling, worker_count
 
 
 def meetings_step(r: Run, job: Job, staging: StagingDir) -> Site | None:

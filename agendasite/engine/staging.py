@@ -10,7 +10,7 @@ from pathlib import Path
 from .publish import remove_stale, set_aside, step, swap_in
 
 
-STATIC_DIR = Path(__file__).parent / "static"
+STATIC_DIR = Path(__file__).parent.parent / "static"
 
 
 def asset_files() -> list[tuple[str, Path]]:
@@ -36,7 +36,7 @@ def make_parent(target: str, made: set[str]) -> str:
 def write_new(target: str, data: bytes) -> None:
     """Write a file that is not there yet, in three system calls (Python's buffered `open` makes six). A file
     already there is unlinked first, never written through: it may be a hard link to a published file (a
-    staging folder made from the spare copy of the site: incremental.py)."""
+    staging folder made from the spare copy of the site: steps.py)."""
     try:
         fd = os.open(target, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_CLOEXEC, 0o666)
     except FileExistsError:
@@ -110,7 +110,7 @@ class StagingDir:
     """A temporary folder beside the output; `publish()` swaps it in, `discard()` removes it.
 
     With `reuse` (a folder and the digests of its files), the staged folder starts as that folder, the
-    spare copy of the site an earlier publish swapped out (incremental.py): only what differs is then
+    spare copy of the site an earlier publish swapped out (steps.py): only what differs is then
     written. Its files may be hard links to published ones, so nothing is ever written through a file
     (write_new, link_new unlink first)."""
 

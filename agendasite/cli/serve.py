@@ -21,8 +21,8 @@ from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from urllib.parse import unquote
 
-from .diagnostics import format_diagnostic
-from .pipeline import BuildOptions, BuildResult, build
+from ..diagnostics import format_diagnostic
+from ..engine.build import BuildOptions, BuildResult, build
 
 VERSION_PATH = "/__agendasite/version"
 MAX_ADDRESS = 2048  # characters of a request's address; the site's longest is a few hundred

@@ -6,17 +6,17 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
+from ..finish.handbook import HANDBOOK_DIR
+from ..finish.search import INDEX_DIR
 from .cache import ENTRY, FastRecord, fast_key, options_key, output_stamp, write_entry
-from .finish.handbook import HANDBOOK_DIR
-from .finish.search import INDEX_DIR
+from .meetingparts import PARTS
+from .meetings import SUMMARIES
 from .outputfiles import FileStats, stats_digest, stats_of, tree_stats
-from .parallel import SUMMARIES
 from .publish import step
 from .runstate import BuildState, Run
-from .meetingparts import PARTS
-from .siteparts import used_parts
+from .sitefiles import used_parts
 from .staged import spare_path
-from .write import StagingDir
+from .staging import StagingDir
 
 
 def count_pages(r: Run) -> None:

@@ -1,7 +1,7 @@
 """The build, one function the CLI, the preview and the tests call: every build takes the same steps.
 
 `build()` checks the configuration and the output folder, answers "nothing changed" from the last
-build's record when it can, and otherwise runs the engine (incremental.py) with the cache folder, or with
+build's record when it can, and otherwise runs the engine (steps.py) with the cache folder, or with
 an empty temporary one for `--no-cache` and `--check`: a clean build is the incremental build with an
 empty cache.
 """
@@ -16,15 +16,16 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Iterator
 
-from .buildlock import output_lock, output_of
-from .cache import resolve_cache_dir, state_dir, unchanged_summary
-from .source.config import load_config
-from .diagnostics import Diagnostics
-from .render.i18n import load_translations
-from .incremental import run as run_engine
-from .model import Config
+from ..diagnostics import Diagnostics
+from ..model import Config
+from ..render.i18n import load_translations
+from ..source.config import load_config
+from .cache import resolve_cache_dir, state_dir
+from .nochange import unchanged_summary
+from .lock import output_lock, output_of
 from .options import BuildOptions, BuildResult
 from .outputguard import OutputGuard, cache_problem
+from .steps import run as run_engine
 
 __all__ = ["BuildOptions", "BuildResult", "build"]
 
@@ -33,7 +34,7 @@ def build(options: BuildOptions) -> BuildResult:
     """Build the site; on any error the previous output stays untouched."""
     started = time.perf_counter()
     result = BuildResult(Diagnostics())
-    try:  # one build at a time into an output folder (buildlock.py); --check writes nothing
+    try:  # one build at a time into an output folder (lock.py); --check writes nothing
         with output_lock(None if options.check_only else output_of(options.config_path, options.output_dir)):
             _build(options, result)
     except Exception as exc:  # an internal failure: say so plainly, never a bare traceback

@@ -5,21 +5,21 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from . import siteparts
-from .outputs import registry
-from .finish.handbook import HANDBOOK_DIR, finish_handbook
-from .finish.search import INDEX_DIR, index_search
-from .model import Site
-from .parallel import Job, load_parsed, payer_entries_of
-from .workers import worker_count
-from .record import count_pages
-from .render.pages import render_text
-from .runstate import KEEP_HANDBOOK, KEEP_INDEX, Run
-from .siteparts import LeanOutputs
-from .sitewide import SiteInputs, site_checks, site_step, whole_meetings
-from .staged import keep_file, put_file, remove_unused, spare_path
+from ..finish.handbook import HANDBOOK_DIR, finish_handbook
+from ..finish.search import INDEX_DIR, index_search
+from ..model import Site
+from ..outputs import registry
+from ..render.pages import render_text
+from . import sitefiles as siteparts
+from .meetings import Job, load_parsed, payer_entries_of
 from .publish import step
-from .write import StagingDir, asset_files, keep_folder
+from .record import count_pages
+from .runstate import KEEP_HANDBOOK, KEEP_INDEX, Run
+from .sitefiles import LeanOutputs
+from .sitepages import SiteInputs, site_checks, site_step, whole_meetings
+from .staged import keep_file, put_file, remove_unused, spare_path
+from .staging import StagingDir, asset_files, keep_folder
+from .workers import worker_count
 
 
 def site_level(r: Run, job: Job, staging: StagingDir, site: Site) -> None:

@@ -5,15 +5,15 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from ..finish.handbook import finish_handbook
+from ..finish.search import index_search
+from ..source.config import Config
 from .cache import StatTable
-from .finish.handbook import finish_handbook
-from .finish.search import index_search
+from .meetings import MeetingState
 from .options import BuildOptions, BuildResult
 from .outputfiles import FileStats
-from .parallel import MeetingState
 from .progress import Progress
-from .sitewide import SiteMemo
-from .source.config import Config
+from .sitepages import SiteMemo
 
 
 @dataclass(slots=True)
@@ -25,7 +25,7 @@ class BuildState:
     meetings: dict[str, MeetingState]
     site_outputs: dict[str, bytes]
     site_memo: SiteMemo | None = None  # the site-level pages' inputs and ids
-    parts_memo: dict[str, bytes] | None = None  # the planners' files' inputs (siteparts.py)
+    parts_memo: dict[str, bytes] | None = None  # the planners' files' inputs (sitefiles.py)
     handbook: bytes | None = None  # the handbook's inputs (handbook.handbook_key)
     pages_whole: bytes | None = None  # the templates' key under which the meeting pages read whole meetings
     files: FileStats = field(default_factory=dict)  # every published file's stats (outputfiles.py)

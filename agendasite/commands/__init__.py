@@ -1,1 +1,0 @@
-"""The sub-commands besides building: `new` (start an item or meeting) and `reference`."""
