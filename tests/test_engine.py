@@ -204,3 +204,31 @@ def test_the_worked_example_adds_a_site_level_file_in_one_place(lean_corpus: Pat
     _build(lean_corpus, out)
     assert "SAG-2099-00001\t" in listing.read_text(encoding="utf-8")
     _assert_same_as_clean(lean_corpus, out, tmp_path)
+
+
+def test_the_command_line_checks_for_no_change_once(corpus: Path, tmp_path: Path,
+                                                    monkeypatch: pytest.MonkeyPatch) -> None:
+    """`build.py` asks "did anything change?" before the heavy imports; the build then uses that check's scan
+    instead of checking (and scanning) again."""
+    from agendasite.cli.main import main
+    from agendasite.engine import build as engine_build, nochange
+
+    calls: list[int] = []
+    original = nochange.unchanged_summary
+
+    def counting(*args):
+        calls.append(1)
+        return original(*args)
+
+    monkeypatch.setattr(nochange, "unchanged_summary", counting)
+    monkeypatch.setattr(engine_build, "unchanged_summary", counting)
+    for name, value in ENV.items():
+        monkeypatch.setenv(name, value)
+    out = tmp_path / "out"
+    for edit in (None, None, _edit_item_text):  # first build, nothing changed, an edit
+        if edit:
+            edit(corpus)
+        calls.clear()
+        assert main(["--config", str(corpus), "--out", str(out)]) == 0
+        assert calls == [1]
+    _assert_same_as_clean(corpus, out, tmp_path)

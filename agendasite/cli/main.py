@@ -88,7 +88,7 @@ def build_main(argv: list[str]) -> int:
 
         options = BuildOptions(config_path=args.config, output_dir=args.out, check_only=args.check,
                                strict=args.strict, incremental=not args.no_cache, cache_dir=args.cache_dir,
-                               jobs=args.jobs, progress=progress, allow_empty=args.allow_empty, scan=scanned)
+                               jobs=args.jobs, progress=progress, allow_empty=args.allow_empty, scan=scanned or ())
         result = build(options)
     else:
         print("nothing changed since the last build", flush=True)

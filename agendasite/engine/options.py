@@ -28,7 +28,9 @@ class BuildOptions:
     # over the whole site (the preview's rebuilds: serve.py); the index may then miss the latest edits.
     keep_search_index: bool = False
     allow_empty: bool = False  # an empty content folder may replace a published site (--allow-empty)
-    scan: tuple | None = None  # the no-change check's scan of the inputs, just taken (nochange.unchanged_summary)
+    # The no-change check done by the caller (the CLI, before the heavy imports): its scan of the inputs, just
+    # taken, or () if it took none; None: build() checks.
+    scan: tuple | None = None
 
 
 @dataclass(slots=True)

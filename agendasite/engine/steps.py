@@ -84,8 +84,8 @@ def _scan(r: Run) -> None:
     content, templates = Path(config.content_dir), Path(config.templates_dir)
     book = handbook_inputs(Path(config.handbook)) if config.handbook else []
     r.roots = [Path(config.config_path), content, templates, PACKAGE_DIR, *book]
-    given = options.scan  # the no-change check's, taken just before (pipeline.build)
-    if given is not None and given[0] == [str(p) for p in r.roots]:
+    given = options.scan  # the no-change check's, taken just before (engine/build.py, the CLI)
+    if given and given[0] == [str(p) for p in r.roots]:
         found, r.scan_ns = given[1], given[2]
     else:
         r.scan_ns, found = time.time_ns(), scan(r.roots)

@@ -51,7 +51,9 @@ class Paper:
 
 def listing_text(texts: list[str]) -> str:
     """An OParl external list (one page) of objects given as their JSON texts: the text json_text gives for
-    the list with the objects in it (an object nested one level deeper is its text indented one level more)."""
+    the list with the objects in it (an object nested one level deeper is its text indented one level more).
+    Spliced, not serialised: each object's text is kept per meeting, and parsing 10,000 of them back to
+    dump them again would cost what keeping them saved."""
     marker = "\x00objects\x00"
     text = json_text({"data": [marker] if texts else [], "pagination": {
         "totalElements": len(texts), "elementsPerPage": max(len(texts), 1), "currentPage": 1, "totalPages": 1},

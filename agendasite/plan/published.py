@@ -67,7 +67,8 @@ def xml_fragment(root_tag: str, elements: list[ET.Element]) -> bytes:
 
 def xml_document(root: ET.Element, fragments: Iterable[bytes]) -> bytes:
     """The indented document of `root` with the fragments' elements after its own children: the same bytes
-    as ET.indent and ET.tostring give for the document built whole."""
+    as ET.indent and ET.tostring give for the document built whole. Spliced, not serialised: ElementTree
+    cannot write an element given as bytes, and each meeting's fragment is kept serialised (its part)."""
     body = b"".join(fragments)
     if body:
         namespace = root.tag[:root.tag.index("}") + 1] if root.tag.startswith("{") else ""
