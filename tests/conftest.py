@@ -23,6 +23,23 @@ def run_build(config: Path, out: Path | None = None, check: bool = False, strict
     return build(BuildOptions(config_path=config, output_dir=out, check_only=check, strict=strict, environ=env))
 
 
+def load_model(config_path: Path):
+    """The site's complete model as the loader reads it from content/ (what its pages are made from)."""
+    import datetime as dt
+
+    from agendasite.diagnostics import Diagnostics
+    from agendasite.load.meetings import load_site
+    from agendasite.render.i18n import load_translations
+    from agendasite.source.config import load_config
+
+    diags = Diagnostics()
+    config = load_config(config_path, diags)
+    assert config is not None, [str(d) for d in diags.sorted()]
+    site = load_site(config, diags, load_translations(config.language).gettext, dt.date(2024, 11, 24))
+    assert not diags.has_errors, [str(d) for d in diags.sorted()]
+    return site
+
+
 @pytest.fixture(scope="session")
 def built_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The embedded content/ built once into a temporary folder."""
