@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from agendasite.engine import steps as incremental
+from agendasite.engine import steps
 from agendasite.engine.build import BuildOptions, build
 
 from .conftest import ROOT
@@ -79,10 +79,10 @@ def test_a_front_page_listing_every_item_reads_the_whole_meetings(corpus: Path, 
 
 def test_every_kind_of_build_runs_the_same_engine(corpus: Path, tmp_path: Path,
                                                   monkeypatch: pytest.MonkeyPatch) -> None:
-    """A first build, a rebuild after an edit, --no-cache and --check all go through incremental.run; only
-    the no-change answer (nothing to run) does not."""
+    """A first build, a rebuild after an edit, --no-cache, --check and the preview's rebuild all go through
+    the engine's one path (engine/steps.run); only the no-change answer (nothing to run) does not."""
     calls: list[str] = []
-    original = incremental.run
+    original = steps.run
     monkeypatch.setattr("agendasite.engine.build.run_engine", lambda options, *rest: (
         calls.append("check" if options.check_only else "full" if not options.incremental else "cached"),
         original(options, *rest))[1])
@@ -95,7 +95,12 @@ def test_every_kind_of_build_runs_the_same_engine(corpus: Path, tmp_path: Path,
     result = build(BuildOptions(config_path=corpus, output_dir=tmp_path / "checked", check_only=True,
                                 environ=dict(ENV)))
     assert result.ok and result.pages > 60
-    assert calls == ["cached", "cached", "full", "check"]
+    from agendasite.cli.serve import PreviewState, rebuild
+
+    _edit_item_text(corpus)  # the preview's rebuild after an edit, keeping its search index
+    assert rebuild(BuildOptions(config_path=corpus, output_dir=out, environ=dict(ENV), keep_search_index=True),
+                   PreviewState()).ok
+    assert calls == ["cached", "cached", "full", "check", "cached"]
 
 
 def test_check_writes_nothing_and_finds_what_a_build_finds(corpus: Path, tmp_path: Path) -> None:
