@@ -237,3 +237,21 @@ def test_the_command_line_checks_for_no_change_once(corpus: Path, tmp_path: Path
         assert main(["--config", str(corpus), "--out", str(out)]) == 0
         assert calls == [1]
     _assert_same_as_clean(corpus, out, tmp_path)
+
+
+def test_a_large_site_is_walked_by_two_processes_with_the_same_answer(corpus: Path, tmp_path: Path,
+                                                                       monkeypatch: pytest.MonkeyPatch) -> None:
+    """The no-change check walks a large published site in two processes: the same stats and link counts as
+    one walk, and a hand edit is still found."""
+    from agendasite.engine import outputfiles
+
+    out = tmp_path / "out"
+    _build(corpus, out)
+    links_one: dict[str, int] = {}
+    one = outputfiles.tree_stats(out, links=links_one)
+    monkeypatch.setattr(outputfiles, "PARALLEL_FILES", 0)
+    links_two: dict[str, int] = {}
+    assert outputfiles.start_walk(out, 10)(links_two) == one and links_two == links_one
+    _hand_edits(out)
+    _build(corpus, out)
+    _assert_same_as_clean(corpus, out, tmp_path)

@@ -13,7 +13,9 @@ from .cache import (ENTRY, RACY_NS, FastRecord, fast_key, hash_table, options_ke
                     resolve_cache_dir, scan, state_dir, write_entry)
 
 
-Scan = tuple  # (the roots as text, every file's (size, mtime_ns), when the scan began): see scan()
+# (the roots as text, every file's (size, mtime_ns), when the scan began, the output folder, its files'
+# stats and link counts: outputfiles.tree_stats)
+Scan = tuple
 
 
 def unchanged_since_last_build(state: Path, key: tuple) -> tuple[FastRecord | None, Scan | None]:
@@ -24,14 +26,18 @@ def unchanged_since_last_build(state: Path, key: tuple) -> tuple[FastRecord | No
         return None, None
     if output_stamp(Path(record.output[0])) != record.output:
         return None, None
+    from .outputfiles import start_walk, stats_digest
+
+    files = int(record.summary.get("pages", 0)) + int(record.summary.get("files", 0))
+    walk = start_walk(Path(record.output[0]), files)  # the published files, in another process meanwhile
     started = time.time_ns()
     found = scan([Path(r) for r in record.roots])
-    taken = (list(record.roots), found, started)
+    links: dict[str, int] = {}
+    published = walk(links)  # the build that follows needs them too
+    taken = (list(record.roots), found, started, record.output[0], published, links)
     if found.keys() != record.table.keys():
         return None, taken
-    from .outputfiles import stats_digest, tree_stats
-
-    if stats_digest(tree_stats(Path(record.output[0]))) != record.files:  # a published file edited by hand
+    if stats_digest(published) != record.files:  # a published file edited, removed or added by hand
         return None, taken
     racy = False
     for path, (size, mtime) in found.items():
