@@ -45,6 +45,7 @@ class Run:
     table: StatTable = field(default_factory=dict)
     scan_ns: int = 0
     roots: list[Path] = field(default_factory=list)
+    book: list[Path] = field(default_factory=list)  # the handbook's inputs (finish/handbook.handbook_inputs)
     folders: dict[str, list] = field(default_factory=dict)  # meeting folder -> its files' digests
     parse_key: bytes = b""  # code, configuration, data files, library versions
     render_key: bytes = b""  # and the templates

@@ -82,8 +82,8 @@ def _scan(r: Run) -> None:
     old_fast = read_entry(r.sdir / f"fast{ENTRY}")
     old_fast = old_fast if isinstance(old_fast, FastRecord) else None
     content, templates = Path(config.content_dir), Path(config.templates_dir)
-    book = handbook_inputs(Path(config.handbook)) if config.handbook else []
-    r.roots = [Path(config.config_path), content, templates, PACKAGE_DIR, *book]
+    r.book = handbook_inputs(Path(config.handbook)) if config.handbook else []
+    r.roots = [Path(config.config_path), content, templates, PACKAGE_DIR, *r.book]
     given = options.scan  # the no-change check's, taken just before (engine/build.py, the CLI)
     if given and given[0] == [str(p) for p in r.roots]:
         found, r.scan_ns = given[1], given[2]
@@ -137,8 +137,7 @@ def _finishers(r: Run, today) -> list:
     config, previous = r.config, r.previous
     finishers = [f for f in (index_search, finish_handbook) if getattr(config, FINISHER_SWITCHES[f])]
     if finish_handbook in finishers:
-        book = handbook_inputs(Path(config.handbook))  # type: ignore[arg-type]
-        r.handbook = handbook_key(r.table, book, _digest_under(r.table, PACKAGE_DIR), config.base_url, today)
+        r.handbook = handbook_key(r.table, r.book, _digest_under(r.table, PACKAGE_DIR), config.base_url, today)
         if previous is not None and previous.handbook == r.handbook and not _changed_under(r, HANDBOOK_DIR):
             finishers.remove(finish_handbook)  # kept: linked from the published site (finish)
             finishers.append(KEEP_HANDBOOK)

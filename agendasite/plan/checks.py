@@ -22,11 +22,6 @@ def source_of(page: PagePlan) -> str | None:
     return None
 
 
-def check_unique_outputs(pages: list[PagePlan], files: list[FilePlan], diags: Diagnostics) -> None:
-    """Two items, annexes or files with the same URL would overwrite each other: report both."""
-    check_unique_entries(page_entries(pages) + file_entries(files), diags)
-
-
 def page_entries(pages: list[PagePlan]) -> list[tuple[str, str]]:
     """Each page's output path and the file it comes from (kept per meeting by incremental builds)."""
     return [(p.path, source_of(p) or p.template) for p in pages]
