@@ -40,7 +40,7 @@ def meetings_step(r: Run, job: Job, staging: StagingDir) -> Site | None:
             ctx.links.links.extend(r.states[name].links)
         return [r.states[name].heading for name in names]
 
-    fast_pickling(tuple(m for n, m in sorted(__import__("sys").modules.items()) if n.startswith("agendasite.")))
+    fast_pickling(tuple(m for n, m in sorted(sys.modules.items()) if n.startswith("agendasite.")))
     links = LinkCollector(Path(config.content_dir))
     site = load_site(config, diags, job.gettext, job.today, links, load_meetings=load_meetings)
     r.links = links.links

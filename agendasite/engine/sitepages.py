@@ -63,11 +63,11 @@ def site_step(inputs: SiteInputs, memo: SiteMemo | None, keep: Callable[[str], b
     links a published page into staging and gives its digest (None if it cannot be kept)."""
     whole = memo is not None and memo.whole == inputs.render_key
     key = _key(inputs, whole)
-    paths = [path for path, _ in memo.front + memo.rest] if memo is not None and memo.key == key else None
-    kept = {path: keep(path) for path in paths} if paths is not None and all(p in memo.anchors for p in paths) \
-        else {}
-    if paths is not None and kept and all(hashed is not None for hashed in kept.values()):
-        return len(paths), kept, memo  # type: ignore[return-value]  # the same inputs: the pages stay
+    if memo is not None and memo.key == key:  # the same inputs: the published pages stay, if all are there
+        paths = [path for path, _ in memo.front + memo.rest]
+        kept = {path: keep(path) for path in paths if path in memo.anchors}
+        if len(kept) == len(paths) and all(hashed is not None for hashed in kept.values()):
+            return len(paths), kept, memo  # type: ignore[return-value]
     try:
         return _render(inputs, key, None, put, diags)
     except NeedsWhole:  # a template reads more than the headings: from the complete meetings
